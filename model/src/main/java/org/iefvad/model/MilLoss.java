@@ -31,11 +31,16 @@ public final class MilLoss {
      * @param labels 0 normal, 1 abnormal
      */
     public Terms compute(NDArray zx, NDArray ze, int[] lengths, float[] labels, boolean training) {
+        return compute(zx, ze, lengths, labels, training, 0);
+    }
+
+    /** As {@link #compute(NDArray, NDArray, int[], float[], boolean)} with causal attention of window W (0: bidirectional). */
+    public Terms compute(NDArray zx, NDArray ze, int[] lengths, float[] labels, boolean training, int causalWindow) {
         NDManager m = zx.getManager();
         int b = (int) zx.getShape().get(0);
         int t = (int) zx.getShape().get(1);
         int d = (int) zx.getShape().get(2);
-        FusionHead.Encoded enc = head.encode(zx, ze, lengths, 0, training);
+        FusionHead.Encoded enc = head.encode(zx, ze, lengths, causalWindow, training);
         NDArray prob = ai.djl.nn.Activation.sigmoid(head.classify(head.refine(enc.fused())).reshape(b, t));
         NDArray[] instances = new NDArray[b];
         for (int i = 0; i < b; i++) {

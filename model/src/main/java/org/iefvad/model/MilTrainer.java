@@ -1,0 +1,119 @@
+package org.iefvad.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Weakly supervised MIL training (SPEC 3): every step takes a batch of half normal, half abnormal
+ * videos (sampled with replacement, seeded), zero-pads them, and takes one AdamW step on
+ * L = L_cls + L_KL,x + L_KL,e + L_reg. The learning rate follows MultiStepLR.
+ */
+public final class MilTrainer {
+
+    /** A training video: its segment embeddings and its video-level label. */
+    public record Sample(String name, float[][] zx, float[][] ze, boolean abnormal) {}
+
+    public record Config(int steps, int batch, double lr, double weightDecay, int[] milestones, double gamma,
+            int causalWindow, double klWeight, double regWeight, long seed) {}
+
+    /** Progress after a step; {@code validation} is NaN when not evaluated at that step. */
+    public record Progress(int step, int steps, double loss, double validation) {}
+
+    private final FusionHead head;
+    private final Config config;
+
+    public MilTrainer(FusionHead head, Config config) {
+        this.head = head;
+        this.config = config;
+    }
+
+    /** Trains in place; returns the training loss per step. */
+    public double[] train(List<Sample> data, Consumer<Progress> progress) {
+        List<Sample> normal = data.stream().filter(s -> !s.abnormal()).toList();
+        List<Sample> abnormal = data.stream().filter(Sample::abnormal).toList();
+        if (normal.isEmpty() || abnormal.isEmpty()) {
+            throw new IllegalArgumentException("MIL training needs normal and abnormal videos; got " + normal.size()
+                    + " normal, " + abnormal.size() + " abnormal");
+        }
+        for (NDArray p : head.parameters().values()) {
+            p.setRequiresGradient(true);
+        }
+        AdamW opt = new AdamW(head.manager(), config.weightDecay());
+        MilLoss loss = new MilLoss(head, config.klWeight(), config.regWeight());
+        Random rnd = new Random(config.seed());
+        // dropout draws from the engine's generator: seed it too so a run repeats
+        Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
+        double[] losses = new double[config.steps()];
+        for (int step = 0; step < config.steps(); step++) {
+            List<Sample> batch = new ArrayList<>();
+            for (int i = 0; i < config.batch() / 2; i++) {
+                batch.add(normal.get(rnd.nextInt(normal.size())));
+                batch.add(abnormal.get(rnd.nextInt(abnormal.size())));
+            }
+            try (NDManager scope = head.manager().newSubManager()) {
+                Padded p = pad(scope, batch, head.config().embedDim());
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    gc.zeroGradients();
+                    MilLoss.Terms t = loss.compute(p.zx, p.ze, p.lengths, p.labels, true, config.causalWindow());
+                    gc.backward(t.total());
+                    losses[step] = t.total().getFloat();
+                }
+            }
+            opt.step(head.parameters(), learningRate(step));
+            if (progress != null) {
+                progress.accept(new Progress(step + 1, config.steps(), losses[step], Double.NaN));
+            }
+        }
+        for (NDArray p : head.parameters().values()) {
+            p.setRequiresGradient(false);
+        }
+        return losses;
+    }
+
+    /** Mean MIL loss (eval mode) over videos: how model selection looks at held-out training videos. */
+    public double validationLoss(List<Sample> data) {
+        MilLoss loss = new MilLoss(head, config.klWeight(), config.regWeight());
+        try (NDManager scope = head.manager().newSubManager()) {
+            Padded p = pad(scope, data, head.config().embedDim());
+            return loss.compute(p.zx, p.ze, p.lengths, p.labels, false, config.causalWindow()).cls().getFloat();
+        }
+    }
+
+    double learningRate(int step) {
+        double lr = config.lr();
+        for (int m : config.milestones()) {
+            if (step >= m) {
+                lr *= config.gamma();
+            }
+        }
+        return lr;
+    }
+
+    private record Padded(NDArray zx, NDArray ze, int[] lengths, float[] labels) {}
+
+    private static Padded pad(NDManager scope, List<Sample> batch, int d) {
+        int b = batch.size();
+        int t = batch.stream().mapToInt(s -> s.zx().length).max().orElse(0);
+        float[] x = new float[b * t * d];
+        float[] e = new float[b * t * d];
+        int[] lengths = new int[b];
+        float[] labels = new float[b];
+        for (int i = 0; i < b; i++) {
+            Sample s = batch.get(i);
+            lengths[i] = s.zx().length;
+            labels[i] = s.abnormal() ? 1f : 0f;
+            for (int j = 0; j < s.zx().length; j++) {
+                System.arraycopy(s.zx()[j], 0, x, (i * t + j) * d, d);
+                System.arraycopy(s.ze()[j], 0, e, (i * t + j) * d, d);
+            }
+        }
+        return new Padded(scope.create(x, new Shape(b, t, d)), scope.create(e, new Shape(b, t, d)), lengths, labels);
+    }
+}
