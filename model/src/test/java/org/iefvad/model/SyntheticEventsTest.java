@@ -27,14 +27,14 @@ class SyntheticEventsTest {
 
     @Test
     void countsPairsStrictlyAboveThresholdAndClamps() {
-        // pixel 0 flips black/white every frame (4 pairs fire), pixel 1 changes by exactly 10 (never fires
-        // at threshold 10), pixel 2 fires once.
+        // pixel 0 flips black/white every frame (4 pairs fire), pixel 1 alternates between two colours whose
+        // float32 grays (12.184, 22.184) differ by exactly 10 (never fires at threshold 10), pixel 2 fires once.
         List<byte[]> frames = List.of(
-                rgb(0, 0, 0, 100, 100, 100, 0, 0, 0),
-                rgb(255, 255, 255, 110, 110, 110, 0, 0, 0),
-                rgb(0, 0, 0, 100, 100, 100, 0, 0, 0),
-                rgb(255, 255, 255, 110, 110, 110, 50, 50, 50),
-                rgb(0, 0, 0, 100, 100, 100, 50, 50, 50));
+                rgb(0, 0, 0, 40, 0, 2, 0, 0, 0),
+                rgb(255, 255, 255, 0, 4, 174, 0, 0, 0),
+                rgb(0, 0, 0, 40, 0, 2, 0, 0, 0),
+                rgb(255, 255, 255, 0, 4, 174, 50, 50, 50),
+                rgb(0, 0, 0, 40, 0, 2, 50, 50, 50));
         int[] counts = SyntheticEvents.firedCounts(frames, 3, new EventConfig(10, 3));
         assertArrayEquals(new int[] {3, 0, 1}, counts);
         assertArrayEquals(new float[] {1f, 0f, 1f / 3}, SyntheticEvents.normaliseBySelf(counts));
