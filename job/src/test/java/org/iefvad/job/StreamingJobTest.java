@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole job in a MiniCluster on real frames, with RocksDB and incremental checkpoints. */
-class StreamingJobIT {
+class StreamingJobTest {
     static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
 
     static Path shared() {
@@ -71,7 +71,7 @@ class StreamingJobIT {
                 new FrameSource(List.of(VideoInput.of("ped2-01", ped2), VideoInput.of("vtest", VTEST))),
                 model, CellStatsTestEncoder::new, JsonLinesSink.<SegmentScore>toFile(scores),
                 JsonLinesSink.<DeadLetter>toFile(dead), StreamSettings.defaults().withEncodeBatch(4, 10));
-        env.execute("streaming-job-it");
+        env.execute("streaming-job-test");
 
         ObjectMapper json = new ObjectMapper();
         Map<String, List<JsonNode>> byCamera = new LinkedHashMap<>();
