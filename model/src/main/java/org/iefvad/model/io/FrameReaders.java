@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.iefvad.model.FrameReader;
 
-/** Chooses the reader for a path. (Implementation lands with the video source work.) */
+/** Chooses the reader for a path: a folder is read as images in name order, anything else as a video file. */
 public final class FrameReaders {
     private FrameReaders() {}
 
@@ -13,6 +13,12 @@ public final class FrameReaders {
         if (!Files.exists(source)) {
             throw new IOException(source + ": no such file or folder");
         }
-        throw new IOException(source + ": frame reading is not implemented yet");
+        if (Files.isDirectory(source)) {
+            return new ImageFolderReader(source);
+        }
+        if (!Files.isReadable(source)) {
+            throw new IOException(source + ": not readable (permissions)");
+        }
+        return new VideoFileReader(source);
     }
 }

@@ -1,0 +1,104 @@
+package org.iefvad.job;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.iefvad.model.ModelConfig;
+import org.iefvad.model.ModelFolder;
+import org.iefvad.operators.CameraFrame;
+import org.iefvad.operators.ContextWindowFunction;
+import org.iefvad.operators.DeadLetter;
+import org.iefvad.operators.EncodedSegment;
+import org.iefvad.operators.EncoderFactory;
+import org.iefvad.operators.FilteredStep;
+import org.iefvad.operators.FramePreparation;
+import org.iefvad.operators.FrameSource;
+import org.iefvad.operators.FusedStep;
+import org.iefvad.operators.KalmanFusionFunction;
+import org.iefvad.operators.ModelRef;
+import org.iefvad.operators.PreparedCameraFrame;
+import org.iefvad.operators.SegmentAssembler;
+import org.iefvad.operators.SegmentClassifier;
+import org.iefvad.operators.SegmentEncodingFunction;
+import org.iefvad.operators.SegmentFrames;
+import org.iefvad.operators.SegmentScore;
+
+/**
+ * The streaming scorer as a Flink graph: frames, preparation, 16-frame segments per camera, batched
+ * encoding, causal context window, Kalman update, classifier, sink. Sources and sinks are
+ * parameters so that tests and the command line choose them. Uids are fixed so that savepoints
+ * survive changes to the wiring.
+ */
+public final class StreamingJob {
+    public static final String SINK_UID = "scores-sink-v1";
+    public static final String DEAD_LETTER_SINK_UID = "dead-letters-sink-v1";
+
+    private StreamingJob() {}
+
+    public static DataStream<SegmentScore> build(StreamExecutionEnvironment env, Source<CameraFrame, ?, ?> source,
+            ModelRef model, EncoderFactory encoder, Sink<SegmentScore> sink, Sink<DeadLetter> deadLetters)
+            throws IOException {
+        return build(env, source, model, encoder, sink, deadLetters, StreamSettings.defaults());
+    }
+
+    /**
+     * Adds the job to {@code env}. The model is read once here so that a missing folder or a model
+     * without causal attention fails before the job starts; operators read it again in open().
+     */
+    public static DataStream<SegmentScore> build(StreamExecutionEnvironment env, Source<CameraFrame, ?, ?> source,
+            ModelRef model, EncoderFactory encoder, Sink<SegmentScore> sink, Sink<DeadLetter> deadLetters,
+            StreamSettings settings) throws IOException {
+        ModelConfig config = checkModel(model);
+
+        // Timestamps restart at 0 for every video, so a shared watermark would be meaningless
+        // across cameras: only the end of a bounded input (watermark MAX) fires the flush timers.
+        DataStream<CameraFrame> frames = env.fromSource(source, WatermarkStrategy.noWatermarks(), FrameSource.NAME)
+                .uid(FrameSource.UID);
+
+        DataStream<PreparedCameraFrame> prepared = frames.map(new FramePreparation(encoder))
+                .name(FramePreparation.NAME).uid(FramePreparation.UID);
+
+        SingleOutputStreamOperator<SegmentFrames> segments = prepared.keyBy(PreparedCameraFrame::camera)
+                .process(new SegmentAssembler(settings.idleGapMs()))
+                .name(SegmentAssembler.NAME).uid(SegmentAssembler.UID);
+
+        segments.getSideOutput(SegmentAssembler.DEAD_LETTERS).sinkTo(deadLetters)
+                .name("dead-letters").uid(DEAD_LETTER_SINK_UID).setParallelism(1);
+
+        DataStream<EncodedSegment> encoded = AsyncDataStream.orderedWait(segments,
+                        new SegmentEncodingFunction(encoder, settings.encodeBatch(), settings.encodeMaxDelayMs()),
+                        settings.encodeTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.encodeCapacity())
+                .name(SegmentEncodingFunction.NAME).uid(SegmentEncodingFunction.UID);
+
+        DataStream<FusedStep> fused = encoded.keyBy(EncodedSegment::camera)
+                .process(new ContextWindowFunction(model, settings.idleGapMs()))
+                .name(ContextWindowFunction.NAME).uid(ContextWindowFunction.UID);
+
+        DataStream<FilteredStep> filtered = fused.keyBy(FusedStep::camera)
+                .process(KalmanFusionFunction.of(config, settings.idleGapMs()))
+                .name(KalmanFusionFunction.NAME).uid(KalmanFusionFunction.UID);
+
+        DataStream<SegmentScore> scores = filtered.map(new SegmentClassifier(model))
+                .name(SegmentClassifier.NAME).uid(SegmentClassifier.UID);
+
+        scores.sinkTo(sink).name("scores").uid(SINK_UID).setParallelism(1);
+        return scores;
+    }
+
+    /** Reads the model's configuration and checks that it can stream. */
+    public static ModelConfig checkModel(ModelRef model) throws IOException {
+        ModelFolder folder = model.load();
+        ModelConfig config = folder.config();
+        if (!config.attention().causal()) {
+            throw new IllegalArgumentException(model + " uses " + config.attention().mode()
+                    + " attention; streaming needs a causal model (attention {mode: causal, window: W})");
+        }
+        return config;
+    }
+}

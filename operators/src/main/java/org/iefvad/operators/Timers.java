@@ -1,0 +1,35 @@
+package org.iefvad.operators;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.TimerService;
+
+/** Event-time cleanup shared by the keyed operators. */
+final class Timers {
+    private Timers() {}
+
+    /**
+     * When a camera counts as finished: {@code gap} after its last record. Records without a
+     * timestamp only end with the input (the final watermark is Long.MAX_VALUE).
+     */
+    static long idleAt(Long timestamp, long gapMs) {
+        if (timestamp == null) {
+            return Long.MAX_VALUE;
+        }
+        long t = timestamp + gapMs;
+        return t < timestamp ? Long.MAX_VALUE : t;
+    }
+
+    /** Moves a camera's single cleanup timer to {@code gap} after this record. */
+    static void rearm(ValueState<Long> timer, TimerService timers, Long timestamp, long gapMs) throws Exception {
+        long at = idleAt(timestamp, gapMs);
+        Long prev = timer.value();
+        if (prev != null && prev == at) {
+            return;
+        }
+        if (prev != null) {
+            timers.deleteEventTimeTimer(prev);
+        }
+        timers.registerEventTimeTimer(at);
+        timer.update(at);
+    }
+}
