@@ -31,14 +31,19 @@ public final class AdamW {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray g = p.getGradient();
                 g.attach(scope);
+                if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+                    throw new IllegalStateException("gradient of " + e.getKey() + " is not finite at step " + step);
+                }
                 NDArray mi = m.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
                 NDArray vi = v.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
                 mi.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
                 vi.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
-                NDArray denom = vi.div((float) c2).sqrt().add((float) eps);
-                NDArray update = mi.div((float) c1).div(denom).mul((float) lr);
-                update.attach(scope);
-                denom.attach(scope);
+                // results of ops on m and v land in the optimizer's manager: move them to the step's scope
+                NDArray vHat = vi.div((float) c2);
+                vHat.attach(scope);
+                NDArray mHat = mi.div((float) c1);
+                mHat.attach(scope);
+                NDArray update = mHat.div(vHat.sqrt().add((float) eps)).mul((float) lr);
                 p.muli((float) (1 - lr * weightDecay));
                 p.subi(update);
             }

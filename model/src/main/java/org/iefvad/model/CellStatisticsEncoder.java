@@ -9,8 +9,9 @@ import java.util.Map;
  * The default encoder: deterministic statistics per spatial cell of the whole frame (no crop, so
  * anomalies at the edges stay visible), needing no pretrained weights.
  *
- * <p>Image branch, per cell, averaged over the segment's frames: mean intensity, intensity standard
- * deviation and mean gradient magnitude. Event branch, per cell: the density of synthetic events
+ * <p>Image branch, per cell, over the segment's frames: intensity standard deviation and mean
+ * gradient magnitude, both relative to the cell's brightness, and the horizontal share of the
+ * gradient (orientation). Event branch, per cell: the density of synthetic events
  * (|gray[t+1] - gray[t]| > threshold, SPEC 1) in three temporal sub-windows of the segment. Each
  * statistic's cell values are sorted (position-invariant: ten training videos cannot teach every
  * position an anomaly may take) unless {@code sorted} is false. Optional per-dimension
@@ -21,6 +22,7 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
     public static final int STATS = 3;
     /** Frames wider than this are box-downscaled by an integer factor before anything else. */
     public static final int MAX_WIDTH = 400;
+    private static final double BRIGHTNESS_FLOOR = 10.0;
 
     private final int grid;
     private final boolean sorted;
@@ -95,7 +97,7 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
         d.put("sorted", sorted);
         d.put("event_threshold", threshold);
         d.put("max_width", MAX_WIDTH);
-        d.put("image_statistics", List.of("mean_intensity", "intensity_std", "gradient_magnitude"));
+        d.put("image_statistics", List.of("relative_intensity_std", "relative_gradient_magnitude", "horizontal_gradient_share"));
         d.put("event_statistics", List.of("event_density_window_0", "event_density_window_1", "event_density_window_2"));
         d.put("standardised", imageMean != null);
         return d;
@@ -148,7 +150,8 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
         }
         double[] sum = new double[cells];
         double[] sumSq = new double[cells];
-        double[] grad = new double[cells];
+        double[] gradX = new double[cells];
+        double[] gradY = new double[cells];
         for (PreparedFrame f : frames) {
             byte[] p = f.pixels();
             for (int y = 0; y < h; y++) {
@@ -159,21 +162,29 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
                     int c = cellOf[i];
                     sum[c] += v;
                     sumSq[c] += v * v;
-                    int gx = x + 1 < w ? (p[i + 1] & 0xff) - v : 0;
-                    int gy = y + 1 < h ? (p[i + w] & 0xff) - v : 0;
-                    grad[c] += Math.abs(gx) + Math.abs(gy);
+                    if (x + 1 < w) {
+                        gradX[c] += Math.abs((p[i + 1] & 0xff) - v);
+                    }
+                    if (y + 1 < h) {
+                        gradY[c] += Math.abs((p[i + w] & 0xff) - v);
+                    }
                 }
             }
         }
+        // Contrast statistics divided by the cell's brightness: the scene's illumination differs from
+        // video to video and would otherwise be what a handful of training videos teach.
         float[] image = new float[STATS * cells];
         int n = frames.size();
         for (int c = 0; c < cells; c++) {
             double count = (double) cellPixels[c] * n;
             double mean = sum[c] / count;
             double var = Math.max(0, sumSq[c] / count - mean * mean);
-            image[c] = (float) (mean / 255.0);
-            image[cells + c] = (float) (Math.sqrt(var) / 255.0);
-            image[2 * cells + c] = (float) (grad[c] / count / 255.0);
+            double light = mean + BRIGHTNESS_FLOOR;
+            double gx = gradX[c] / count;
+            double gy = gradY[c] / count;
+            image[c] = (float) (Math.sqrt(var) / light);
+            image[cells + c] = (float) ((gx + gy) / light);
+            image[2 * cells + c] = (float) (gx / (gx + gy + 1e-6));
         }
         float[] event = new float[STATS * cells];
         int pairs = n - 1;

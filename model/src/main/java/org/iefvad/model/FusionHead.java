@@ -271,15 +271,20 @@ public final class FusionHead implements AutoCloseable {
 
     /** The whole head on one sequence, offline: encoders, fusion, Kalman (if enabled), refinement, classifier. */
     public Result forward(float[][] zx, float[][] ze) {
+        return forward(zx, ze, config.kalman());
+    }
+
+    /** As {@link #forward(float[][], float[][])} with another Kalman setting (for comparisons and selection). */
+    public Result forward(float[][] zx, float[][] ze, ModelConfig.Kalman kalman) {
         Step[] steps = encodeSequence(zx, ze);
         int t = steps.length;
         float[][] fused = new float[t][];
         float[][] var = new float[t][];
         KalmanUpdate.State state = null;
-        float q = (float) config.kalman().processNoise();
+        float q = (float) kalman.processNoise();
         float eps = (float) config.epsilon();
         for (int i = 0; i < t; i++) {
-            if (config.kalman().enabled()) {
+            if (kalman.enabled()) {
                 state = state == null ? KalmanUpdate.start(steps[i].fused(), steps[i].variance())
                         : KalmanUpdate.step(state, steps[i].fused(), steps[i].variance(), q, eps);
                 fused[i] = state.mean();

@@ -51,8 +51,10 @@ public final class MilLoss {
         }
         NDArray instance = NDArrays.stack(new ai.djl.ndarray.NDList(instances));
         NDArray y = m.create(labels);
-        NDArray cls = y.mul(instance.log().maximum(-100f))
-                .add(y.neg().add(1f).mul(instance.neg().add(1f).log().maximum(-100f))).mean().neg();
+        // torch's BCELoss clamps log at -100 and keeps gradients finite; a clip before the log does
+        // both without the 0 * inf of clamping after it once a score saturates at 0 or 1
+        NDArray p = instance.clip(1e-12f, 1f - 1e-7f);
+        NDArray cls = y.mul(p.log()).add(y.neg().add(1f).mul(p.neg().add(1f).log())).mean().neg();
 
         float[] maskData = new float[b * t];
         int valid = 0;

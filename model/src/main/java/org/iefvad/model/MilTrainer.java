@@ -60,10 +60,16 @@ public final class MilTrainer {
             try (NDManager scope = head.manager().newSubManager()) {
                 Padded p = pad(scope, batch, head.config().embedDim());
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    gc.zeroGradients();
+                    // GradientCollector.zeroGradients only reaches arrays of the system manager
+                    zeroGradients(head);
                     MilLoss.Terms t = loss.compute(p.zx, p.ze, p.lengths, p.labels, true, config.causalWindow());
                     gc.backward(t.total());
                     losses[step] = t.total().getFloat();
+                    if (!Double.isFinite(losses[step])) {
+                        throw new IllegalStateException(String.format(
+                                "training diverged at step %d: loss %s (cls %s, kl_x %s, kl_e %s, reg %s)", step + 1,
+                                losses[step], t.cls().getFloat(), t.klX().getFloat(), t.klE().getFloat(), t.reg().getFloat()));
+                    }
                 }
             }
             opt.step(head.parameters(), learningRate(step));
@@ -83,6 +89,16 @@ public final class MilTrainer {
         try (NDManager scope = head.manager().newSubManager()) {
             Padded p = pad(scope, data, head.config().embedDim());
             return loss.compute(p.zx, p.ze, p.lengths, p.labels, false, config.causalWindow()).cls().getFloat();
+        }
+    }
+
+    static void zeroGradients(FusionHead head) {
+        for (NDArray p : head.parameters().values()) {
+            if (p.hasGradient()) {
+                try (NDArray g = p.getGradient()) {
+                    g.subi(g);
+                }
+            }
         }
     }
 

@@ -1,0 +1,81 @@
+package org.iefvad.job.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.iefvad.job.LocalExecution;
+import org.iefvad.job.StreamSettings;
+import org.iefvad.job.StreamingJob;
+import org.iefvad.model.FrameReader;
+import org.iefvad.operators.DeadLetter;
+import org.iefvad.operators.FrameSource;
+import org.iefvad.operators.JsonLinesSink;
+import org.iefvad.operators.ModelEncoderFactory;
+import org.iefvad.operators.ModelRef;
+import org.iefvad.operators.SegmentScore;
+import org.iefvad.operators.VideoInput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the streaming job in-process (local Flink MiniCluster, RocksDB state, periodic checkpoints) "
+                + "on a video file or a folder of frames; one JSON line per 16-frame segment.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--source", required = true, paramLabel = "<video | folder>", description = "video file or folder of frames (name order)")
+    Path source;
+
+    @Option(names = "--camera", paramLabel = "<id>", description = "camera id (default: the source's file name)")
+    String camera;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--out", defaultValue = "-", paramLabel = "<file.jsonl | ->", description = "where scores go (default: standard output)")
+    String out;
+
+    @Option(names = "--checkpoints", paramLabel = "<dir>", description = "checkpoint folder (default: a new temporary folder)")
+    Path checkpoints;
+
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "2000", description = "checkpoint interval (default: ${DEFAULT-VALUE})")
+    long checkpointIntervalMs;
+
+    @Option(names = "--dead-letters", paramLabel = "<file.jsonl>", description = "frames that could not be used (default: <checkpoints>/../dead-letters.jsonl)")
+    Path deadLetters;
+
+    @Override
+    public Integer call() throws Exception {
+        return run(source, camera, model.ref(), out, checkpoints, checkpointIntervalMs, deadLetters);
+    }
+
+    static int run(Path source, String camera, ModelRef model, String out, Path checkpoints, long intervalMs,
+            Path deadLetters) throws Exception {
+        // open the input once here so that a missing or unreadable video fails with its name before
+        // a cluster starts
+        try (FrameReader r = FrameReader.open(source)) {
+            if (r.next() == null) {
+                throw new IllegalArgumentException(source + ": no frames");
+            }
+        }
+        String cam = camera != null ? camera : source.getFileName().toString();
+        Path cp = checkpoints != null ? checkpoints : Files.createTempDirectory("iefvad-run").resolve("checkpoints");
+        Path dead = deadLetters != null ? deadLetters : cp.toAbsolutePath().resolveSibling("dead-letters.jsonl");
+        Sink<SegmentScore> sink = out.equals("-") ? JsonLinesSink.toStdout() : JsonLinesSink.toFile(Path.of(out));
+        StreamExecutionEnvironment env = LocalExecution.environment(
+                LocalExecution.configuration(cp, Duration.ofMillis(intervalMs), false), 1);
+        StreamingJob.build(env, new FrameSource(List.of(VideoInput.of(cam, source))), model,
+                new ModelEncoderFactory(model), sink, JsonLinesSink.toFile(dead), StreamSettings.defaults());
+        long t0 = System.nanoTime();
+        env.execute("iefvad run " + cam);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long deadCount = Files.exists(dead) ? Files.readAllLines(dead).size() : 0;
+        String where = out.equals("-") ? "" : " to " + out + " (" + Files.readAllLines(Path.of(out)).size() + " segments)";
+        System.err.printf("iefvad run: camera %s done in %.1f s%s; checkpoints in %s; %d dead letters%s%n", cam, secs,
+                where, cp.toAbsolutePath(), deadCount, deadCount > 0 ? " in " + dead : "");
+        return 0;
+    }
+}

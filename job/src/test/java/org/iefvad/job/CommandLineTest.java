@@ -1,0 +1,110 @@
+package org.iefvad.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.iefvad.model.FloatTensor;
+import org.iefvad.model.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The iefvad commands as a user types them: outputs, exit codes and error messages. */
+class CommandLineTest {
+    record Outcome(int code, String out, String err) {}
+
+    static synchronized Outcome iefvad(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = IefvadCommand.execute(args);
+            return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    static Path golden(String name) {
+        return StreamingJobTest.shared().resolve("golden").resolve(name);
+    }
+
+    @Test
+    void scoreWritesEveryOutputOfTheGoldenStreamingCase(@TempDir Path tmp) throws Exception {
+        Path g = golden("head_studentt_kalman_causal");
+        Outcome r = iefvad("score", "--model", g.toString(), "--zx", g.resolve("inputs/zx.npy").toString(), "--ze",
+                g.resolve("inputs/ze.npy").toString(), "--out", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String name : new String[] {"mu_x", "mu_e", "logvar_x", "logvar_e", "w_x", "w_e", "fused", "state_var",
+                "refined", "logits", "prob"}) {
+            FloatTensor want = Npy.readFloat(g.resolve("expected/" + name + ".npy"));
+            FloatTensor got = Npy.readFloat(tmp.resolve(name + ".npy"));
+            assertArrayEquals(want.shape(), got.shape(), name);
+            for (int i = 0; i < want.data().length; i++) {
+                assertEquals(want.data()[i], got.data()[i], 1e-4 + 1e-4 * Math.abs(want.data()[i]), name + "[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void badInputsGiveOneClearLineNamingTheInput(@TempDir Path tmp) throws Exception {
+        Path g = golden("head_studentt_kalman_causal");
+        Outcome missingModel = iefvad("score", "--model", tmp.resolve("no-model").toString(), "--zx",
+                g.resolve("inputs/zx.npy").toString(), "--ze", g.resolve("inputs/ze.npy").toString(), "--out",
+                tmp.resolve("o").toString());
+        assertEquals(2, missingModel.code());
+        assertTrue(missingModel.err().contains("model folder " + tmp.resolve("no-model") + " does not exist"),
+                missingModel.err());
+
+        Path wrong = tmp.resolve("wrong.npy");
+        Npy.write(wrong, new FloatTensor(new int[] {3, 5}, new float[15]));
+        Outcome shape = iefvad("score", "--model", g.toString(), "--zx", wrong.toString(), "--ze",
+                g.resolve("inputs/ze.npy").toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(2, shape.code());
+        assertTrue(shape.err().contains(wrong + " has shape [3, 5], expected [T, 64]"), shape.err());
+
+        Outcome missingVideo = iefvad("run", "--source", tmp.resolve("nothing.avi").toString());
+        assertEquals(2, missingVideo.code());
+        assertTrue(missingVideo.err().contains(tmp.resolve("nothing.avi").toString()), missingVideo.err());
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Outcome emptyFolder = iefvad("run", "--source", empty.toString());
+        assertEquals(2, emptyFolder.code());
+        assertTrue(emptyFolder.err().contains(empty.toString()), emptyFolder.err());
+
+        Outcome badDataset = iefvad("eval", "--dataset", "ped2", "--root", tmp.resolve("nope").toString());
+        assertEquals(2, badDataset.code());
+        assertTrue(badDataset.err().contains("dataset root " + tmp.resolve("nope") + " does not exist"), badDataset.err());
+    }
+
+    @Test
+    void evalOfTheBundledModelBeatsTheEventDensityBaselineAndWritesReportAndTimelines(@TempDir Path tmp)
+            throws Exception {
+        Path report = tmp.resolve("report.json");
+        Outcome r = iefvad("eval", "--dataset", "ped2", "--root",
+                StreamingJobTest.shared().resolve("datasets/ucsd-ped2").toString(), "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(report.toFile());
+        double auc = j.get("auc").asDouble();
+        // the training-free mean-event-density baseline gets 0.55 on these 6 test videos
+        assertTrue(auc > 0.75, "fused frame AUC " + auc);
+        assertTrue(j.get("ap").asDouble() > 0 && j.get("ap").asDouble() <= 1);
+        assertEquals(6, j.get("videos").size());
+        JsonNode first = j.get("videos").get(0);
+        assertEquals(180, first.get("frame_scores").size(), "every frame gets a score, also a partial last segment");
+        assertTrue(j.get("variants").toString().contains("image_only"));
+        assertTrue(j.get("variants").toString().contains("event_only"));
+        assertTrue(Files.size(tmp.resolve("report-plots/testing_01.png")) > 1000);
+    }
+}
