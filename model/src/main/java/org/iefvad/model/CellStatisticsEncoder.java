@@ -23,6 +23,14 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
     /** Frames wider than this are box-downscaled by an integer factor before anything else. */
     public static final int MAX_WIDTH = 400;
     private static final double BRIGHTNESS_FLOOR = 10.0;
+    // 0.1140, 0.5870, 0.2989 scaled by 1024 (they sum to 1024)
+    private static final int GRAY_B = 117;
+    private static final int GRAY_G = 601;
+    private static final int GRAY_R = 306;
+
+    private int[] cellOfCache;
+    private int cacheW;
+    private int cacheH;
 
     private final int grid;
     private final boolean sorted;
@@ -103,7 +111,10 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
         return d;
     }
 
-    /** Gray (0.2989 R + 0.5870 G + 0.1140 B), box-downscaled to at most {@link #MAX_WIDTH} wide. */
+    /**
+     * Gray (0.2989 R + 0.5870 G + 0.1140 B, in 10-bit fixed point: this runs on every pixel of every
+     * frame), box-downscaled to at most {@link #MAX_WIDTH} wide.
+     */
     @Override
     public PreparedFrame prepare(VideoFrame f) {
         int factor = Math.max(1, (f.width() + MAX_WIDTH - 1) / MAX_WIDTH);
@@ -111,19 +122,41 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
         int h = f.height() / factor;
         byte[] bgr = f.bgr();
         byte[] out = new byte[w * h];
-        float norm = 1f / (factor * factor);
-        int stride = f.width() * 3;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float acc = 0;
-                for (int dy = 0; dy < factor; dy++) {
-                    int row = (y * factor + dy) * stride;
-                    for (int dx = 0; dx < factor; dx++) {
-                        int p = row + (x * factor + dx) * 3;
-                        acc += 0.1140f * (bgr[p] & 0xff) + 0.5870f * (bgr[p + 1] & 0xff) + 0.2989f * (bgr[p + 2] & 0xff);
-                    }
+        if (factor == 1) {
+            for (int i = 0, p = 0; i < out.length; i++, p += 3) {
+                out[i] = (byte) ((GRAY_B * (bgr[p] & 0xff) + GRAY_G * (bgr[p + 1] & 0xff) + GRAY_R * (bgr[p + 2] & 0xff)
+                        + 512) >> 10);
+            }
+        } else if (factor == 2) {
+            int stride = f.width() * 3;
+            for (int y = 0; y < h; y++) {
+                int r0 = 2 * y * stride;
+                int r1 = r0 + stride;
+                int o = y * w;
+                for (int x = 0, p = 0; x < w; x++, p += 6) {
+                    int b = (bgr[r0 + p] & 0xff) + (bgr[r0 + p + 3] & 0xff) + (bgr[r1 + p] & 0xff) + (bgr[r1 + p + 3] & 0xff);
+                    int g = (bgr[r0 + p + 1] & 0xff) + (bgr[r0 + p + 4] & 0xff) + (bgr[r1 + p + 1] & 0xff)
+                            + (bgr[r1 + p + 4] & 0xff);
+                    int r = (bgr[r0 + p + 2] & 0xff) + (bgr[r0 + p + 5] & 0xff) + (bgr[r1 + p + 2] & 0xff)
+                            + (bgr[r1 + p + 5] & 0xff);
+                    out[o + x] = (byte) ((GRAY_B * b + GRAY_G * g + GRAY_R * r + 2048) >> 12);
                 }
-                out[y * w + x] = (byte) Math.min(255, Math.round(acc * norm));
+            }
+        } else {
+            int n = factor * factor;
+            int stride = f.width() * 3;
+            for (int y = 0; y < h; y++) {
+                int o = y * w;
+                for (int x = 0; x < w; x++) {
+                    int acc = 0;
+                    for (int dy = 0; dy < factor; dy++) {
+                        int p = (y * factor + dy) * stride + x * factor * 3;
+                        for (int dx = 0; dx < factor; dx++, p += 3) {
+                            acc += GRAY_B * (bgr[p] & 0xff) + GRAY_G * (bgr[p + 1] & 0xff) + GRAY_R * (bgr[p + 2] & 0xff);
+                        }
+                    }
+                    out[o + x] = (byte) Math.min(255, (acc + (n << 9)) / (n << 10));
+                }
             }
         }
         return new PreparedFrame(f.index(), w, h, 1, out);
@@ -148,26 +181,32 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
         for (int c : cellOf) {
             cellPixels[c]++;
         }
-        double[] sum = new double[cells];
-        double[] sumSq = new double[cells];
-        double[] gradX = new double[cells];
-        double[] gradY = new double[cells];
+        long[] sum = new long[cells];
+        long[] sumSq = new long[cells];
+        long[] gradX = new long[cells];
+        long[] gradY = new long[cells];
         for (PreparedFrame f : frames) {
             byte[] p = f.pixels();
             for (int y = 0; y < h; y++) {
                 int row = y * w;
-                for (int x = 0; x < w; x++) {
-                    int i = row + x;
+                int end = row + w - 1;
+                boolean lastRow = y + 1 == h;
+                for (int i = row; i < end; i++) {
                     int v = p[i] & 0xff;
                     int c = cellOf[i];
                     sum[c] += v;
                     sumSq[c] += v * v;
-                    if (x + 1 < w) {
-                        gradX[c] += Math.abs((p[i + 1] & 0xff) - v);
-                    }
-                    if (y + 1 < h) {
+                    gradX[c] += Math.abs((p[i + 1] & 0xff) - v);
+                    if (!lastRow) {
                         gradY[c] += Math.abs((p[i + w] & 0xff) - v);
                     }
+                }
+                int v = p[end] & 0xff;
+                int c = cellOf[end];
+                sum[c] += v;
+                sumSq[c] += v * v;
+                if (!lastRow) {
+                    gradY[c] += Math.abs((p[end + w] & 0xff) - v);
                 }
             }
         }
@@ -229,6 +268,9 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
     }
 
     private int[] cellIndex(int w, int h) {
+        if (cellOfCache != null && cacheW == w && cacheH == h) {
+            return cellOfCache;
+        }
         int[] cell = new int[w * h];
         for (int y = 0; y < h; y++) {
             int cy = Math.min(grid - 1, y * grid / h);
@@ -236,6 +278,9 @@ public final class CellStatisticsEncoder implements SegmentEncoder {
                 cell[y * w + x] = cy * grid + Math.min(grid - 1, x * grid / w);
             }
         }
+        cellOfCache = cell;
+        cacheW = w;
+        cacheH = h;
         return cell;
     }
 }

@@ -62,19 +62,26 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         String cam = camera != null ? camera : source.getFileName().toString();
+        return runJob(List.of(VideoInput.of(cam, source)), model, out, checkpoints, intervalMs, deadLetters, 1);
+    }
+
+    /** Runs the job on several cameras at once (bench uses this). */
+    static int runJob(List<VideoInput> inputs, ModelRef model, String out, Path checkpoints, long intervalMs,
+            Path deadLetters, int parallelism) throws Exception {
+        String cam = inputs.size() == 1 ? inputs.get(0).camera() : inputs.size() + " cameras";
         Path cp = checkpoints != null ? checkpoints : Files.createTempDirectory("iefvad-run").resolve("checkpoints");
         Path dead = deadLetters != null ? deadLetters : cp.toAbsolutePath().resolveSibling("dead-letters.jsonl");
         Sink<SegmentScore> sink = out.equals("-") ? JsonLinesSink.toStdout() : JsonLinesSink.toFile(Path.of(out));
         StreamExecutionEnvironment env = LocalExecution.environment(
-                LocalExecution.configuration(cp, Duration.ofMillis(intervalMs), false), 1);
-        StreamingJob.build(env, new FrameSource(List.of(VideoInput.of(cam, source))), model,
-                new ModelEncoderFactory(model), sink, JsonLinesSink.toFile(dead), StreamSettings.defaults());
+                LocalExecution.configuration(cp, Duration.ofMillis(intervalMs), false), parallelism);
+        StreamingJob.build(env, new FrameSource(inputs), model, new ModelEncoderFactory(model), sink,
+                JsonLinesSink.toFile(dead), StreamSettings.defaults());
         long t0 = System.nanoTime();
         env.execute("iefvad run " + cam);
         double secs = (System.nanoTime() - t0) / 1e9;
         long deadCount = Files.exists(dead) ? Files.readAllLines(dead).size() : 0;
         String where = out.equals("-") ? "" : " to " + out + " (" + Files.readAllLines(Path.of(out)).size() + " segments)";
-        System.err.printf("iefvad run: camera %s done in %.1f s%s; checkpoints in %s; %d dead letters%s%n", cam, secs,
+        System.err.printf("iefvad run: %s done in %.1f s%s; checkpoints in %s; %d dead letters%s%n", cam, secs,
                 where, cp.toAbsolutePath(), deadCount, deadCount > 0 ? " in " + dead : "");
         return 0;
     }
