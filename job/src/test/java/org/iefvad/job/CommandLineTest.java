@@ -105,6 +105,15 @@ class CommandLineTest {
         assertEquals(180, first.get("frame_scores").size(), "every frame gets a score, also a partial last segment");
         assertTrue(j.get("variants").toString().contains("image_only"));
         assertTrue(j.get("variants").toString().contains("event_only"));
+        double baseline = Double.NaN;
+        for (JsonNode v : j.get("variants")) {
+            if (v.get("name").asText().equals("baseline_event_density")) {
+                baseline = v.get("auc").asDouble();
+            }
+        }
+        // the reference measured 0.55 for this baseline on the same 6 videos
+        assertEquals(0.55, baseline, 0.02, "training-free event-density baseline");
+        assertTrue(auc > baseline + 0.2, "trained model beats the baseline clearly: " + auc + " vs " + baseline);
         assertTrue(Files.size(tmp.resolve("report-plots/testing_01.png")) > 1000);
     }
 }

@@ -60,6 +60,9 @@ public final class OfflineEvaluation {
                             "fused_kalman_q" + q, cfg));
                 }
             }
+            if (encoder instanceof CellStatisticsEncoder cells) {
+                variants.add(eventDensityBaseline(cells.raw(), framesRoot, split));
+            }
             log.accept(String.format("model %s: frame AUC %.4f, AP %.4f over %d test videos", cfg.version(), main.auc(),
                     main.ap(), results.size()));
             return new Report(cfg.version(), main.auc(), main.ap(), main.anoAuc(), variants, results);
@@ -67,6 +70,30 @@ public final class OfflineEvaluation {
     }
 
     private enum Branch { BOTH, IMAGE, EVENT }
+
+    /**
+     * The training-free reference: a segment's score is its mean synthetic-event density (the raw
+     * event statistics averaged over cells and sub-windows).
+     */
+    static Variant eventDensityBaseline(CellStatisticsEncoder raw, Path framesRoot, WeakSplit split) throws IOException {
+        List<FrameMetrics.VideoScores> scores = new ArrayList<>();
+        for (WeakSplit.Video v : split.test()) {
+            VideoEmbeddings e = VideoEmbeddings.extract(v.name(), framesRoot.resolve(v.name()), raw);
+            float[] seg = new float[e.segments()];
+            for (int s = 0; s < seg.length; s++) {
+                double sum = 0;
+                for (float x : e.ze()[s]) {
+                    sum += x;
+                }
+                seg[s] = (float) (sum / e.ze()[s].length);
+            }
+            scores.add(new FrameMetrics.VideoScores(v.name(), v.abnormal() ? "Abnormal" : FrameMetrics.NORMAL_CLASS, seg,
+                    v.frameGt()));
+        }
+        FrameMetrics.Report r = FrameMetrics.evaluate(scores);
+        return new Variant("baseline_event_density", "training-free: mean synthetic-event density of the segment",
+                r.auc(), r.ap());
+    }
 
     private static Variant variant(FusionHead head, List<VideoEmbeddings> videos, WeakSplit split, Branch branch,
             ModelConfig.Kalman kalman, String name, ModelConfig cfg) {
