@@ -56,7 +56,19 @@ public final class IefvadCommand implements Callable<Integer> {
         return c;
     }
 
-    private static String message(Throwable t) {
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    static String message(Throwable t) {
+        if (t instanceof java.nio.file.FileSystemException f) {
+            // their message is often the bare path: say what went wrong with it
+            String why = f.getReason() != null ? f.getReason()
+                    : t instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : t.getClass().getSimpleName();
+            return "cannot use " + f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + why;
+        }
+        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        // Jackson appends a source-location line that says nothing to a user
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
     }
 }

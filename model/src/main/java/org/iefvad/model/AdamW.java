@@ -31,9 +31,6 @@ public final class AdamW {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray g = p.getGradient();
                 g.attach(scope);
-                if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
-                    throw new IllegalStateException("gradient of " + e.getKey() + " is not finite at step " + step);
-                }
                 NDArray mi = m.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
                 NDArray vi = v.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
                 mi.muli((float) beta1).addi(g.mul((float) (1 - beta1)));

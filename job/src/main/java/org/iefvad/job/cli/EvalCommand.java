@@ -30,6 +30,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelFolder m = model.load();
         OfflineEvaluation.Report r = OfflineEvaluation.evaluate(m, data.frames(), data.readSplit(), System.out::println);
+        System.out.printf("Ano-AUC (frames of abnormal videos only): %.4f%n", r.anoAuc());
         System.out.printf("%-24s %7s %7s  %s%n", "variant", "AUC", "AP", "how");
         for (OfflineEvaluation.Variant v : r.variants()) {
             System.out.printf("%-24s %7.4f %7.4f  %s%n", v.name(), v.auc(), v.ap(), v.description());

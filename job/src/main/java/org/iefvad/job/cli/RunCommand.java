@@ -29,7 +29,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--source", required = true, paramLabel = "<video | folder>", description = "video file or folder of frames (name order)")
     Path source;
 
-    @Option(names = "--camera", paramLabel = "<id>", description = "camera id (default: the source's file name)")
+    @Option(names = "--camera", paramLabel = "<id>", description = "camera id (default: the source's file name without extension)")
     String camera;
 
     @Mixin
@@ -49,6 +49,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (checkpointIntervalMs < 1) {
+            throw new IllegalArgumentException("--checkpoint-interval-ms must be positive, got " + checkpointIntervalMs);
+        }
         return run(source, camera, model.ref(), out, checkpoints, checkpointIntervalMs, deadLetters);
     }
 
@@ -61,8 +64,13 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(source + ": no frames");
             }
         }
-        String cam = camera != null ? camera : source.getFileName().toString();
+        String cam = camera != null ? camera : stem(source.getFileName().toString());
         return runJob(List.of(VideoInput.of(cam, source)), model, out, checkpoints, intervalMs, deadLetters, 1);
+    }
+
+    static String stem(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     /** Runs the job on several cameras at once (bench uses this). */

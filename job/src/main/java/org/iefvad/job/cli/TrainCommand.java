@@ -43,6 +43,22 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+        }
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+        }
+        for (int w : windows) {
+            if (w < 0) {
+                throw new IllegalArgumentException("--windows takes 0 (bidirectional) or a positive window, got " + w);
+            }
+        }
+        for (double q : processNoise) {
+            if (!(q > 0)) {
+                throw new IllegalArgumentException("--process-noise candidates must be > 0 (Kalman off is always tried), got " + q);
+            }
+        }
         WeakTraining.Options d = WeakTraining.Options.defaults();
         WeakTraining.Options o = new WeakTraining.Options(steps, lr, d.weightDecay(), d.batch(), seed, windows,
                 processNoise, d.validationFraction(), d.evalEvery(), d.grid(), d.sorted());

@@ -16,8 +16,9 @@ import org.iefvad.model.VideoFrame;
  */
 public final class VideoFileReader implements FrameReader {
     static {
-        // FFmpeg prints every recoverable decode hiccup to stderr; our own errors say what matters.
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        // FFmpeg prints every recoverable decode hiccup to stderr; our own errors and the warning at
+        // the end of a short decode say what matters.
+        avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     }
 
     private final Path source;
@@ -25,6 +26,7 @@ public final class VideoFileReader implements FrameReader {
     private final double fps;
     private long index;
     private VideoFrame pending;
+    private boolean warned;
 
     public VideoFileReader(Path source) throws IOException {
         this.source = source;
@@ -71,6 +73,7 @@ public final class VideoFileReader implements FrameReader {
             throw new IOException(source + ": decode error at frame " + index + " (" + e.getMessage() + ")", e);
         }
         if (frame == null) {
+            warnIfShort();
             return null;
         }
         int w = frame.imageWidth;
@@ -87,6 +90,23 @@ public final class VideoFileReader implements FrameReader {
             buf.get(y * stride, bgr, y * row, row);
         }
         return new VideoFrame(index++, w, h, bgr);
+    }
+
+    /**
+     * The container's frame count is not trusted (tree.avi reports 444 and decodes 68), so a short
+     * decode is not an error; but a file that stops far before its declared length is most likely
+     * truncated or damaged, and the user should hear of it.
+     */
+    private void warnIfShort() {
+        if (warned) {
+            return;
+        }
+        warned = true;
+        int declared = grabber.getLengthInFrames();
+        if (declared > 0 && index < declared / 2) {
+            System.err.println("warning: " + source + ": decoded " + index + " frames but the container declares "
+                    + declared + "; the file may be truncated or damaged");
+        }
     }
 
     @Override
