@@ -85,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (VideoFrame f : frames) {
                 enc.prepare(f);
             }
-            System.out.printf("  of which prepare %8.1f frames/s%n", frames.size() / ((System.nanoTime() - p0) / 1e9));
+            System.out.printf("prepare only     %8.1f frames/s (gray + downscale, the per-frame part of the encoder)%n", frames.size() / ((System.nanoTime() - p0) / 1e9));
         }
         System.out.printf("encoder (1 core) %8.1f segments/s (prepare + encode; must exceed decode/16 = %.1f)%n",
                 segments / encS, decodeFps / 16);
