@@ -9,6 +9,9 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.iefvad.operators.Alert;
+import org.iefvad.operators.AlertFunction;
+import org.iefvad.operators.AlertRules;
 import org.iefvad.model.ModelConfig;
 import org.iefvad.model.ModelFolder;
 import org.iefvad.operators.CameraFrame;
@@ -38,6 +41,7 @@ import org.iefvad.operators.SegmentScore;
 public final class StreamingJob {
     public static final String SINK_UID = "scores-sink-v1";
     public static final String DEAD_LETTER_SINK_UID = "dead-letters-sink-v1";
+    public static final String ALERT_SINK_UID = "alerts-sink-v1";
 
     private StreamingJob() {}
 
@@ -89,6 +93,25 @@ public final class StreamingJob {
 
         scores.sinkTo(sink).name("scores").uid(SINK_UID).setParallelism(1);
         return scores;
+    }
+
+    /** As the other build, and alerts per {@code rules} from the scores go to {@code alerts}. */
+    public static DataStream<SegmentScore> build(StreamExecutionEnvironment env, Source<CameraFrame, ?, ?> source,
+            ModelRef model, EncoderFactory encoder, Sink<SegmentScore> sink, Sink<DeadLetter> deadLetters,
+            StreamSettings settings, AlertRules rules, Sink<Alert> alerts) throws IOException {
+        DataStream<SegmentScore> scores = build(env, source, model, encoder, sink, deadLetters, settings);
+        alerts(scores, rules, settings.idleGapMs()).sinkTo(alerts).name("alert-sink").uid(ALERT_SINK_UID)
+                .setParallelism(1);
+        return scores;
+    }
+
+    /**
+     * The alert operator on a score stream, without a sink, for callers that choose their own. Its
+     * idle gap should be the job's, so that an alert's state goes when the camera's other state does.
+     */
+    public static DataStream<Alert> alerts(DataStream<SegmentScore> scores, AlertRules rules, long idleGapMs) {
+        return scores.keyBy(SegmentScore::camera).process(new AlertFunction(rules, idleGapMs))
+                .name(AlertFunction.NAME).uid(AlertFunction.UID);
     }
 
     /** Reads the model's configuration and checks that it can stream. */
