@@ -85,9 +85,9 @@ class AlertFunctionTest {
         try (var h = harness(AlertRules.of(RULE))) {
             feed(h, "a", 0, 0.95, 0.95, 0.95); // opens at 2
             feed(h, "a", 3, 0.97); // peak
-            feed(h, "a", 4, 0.4, 0.7, 0.4); // between low and high resets the close run
+            feed(h, "a", 4, 0.4, 0.97, 0.4); // a tie with the peak: the earlier segment stays the peak
             assertEquals(1, h.extractOutputValues().size(), "one low segment after a reset does not close (m=2)");
-            feed(h, "a", 7, 0.7, 0.3);
+            feed(h, "a", 7, 0.7, 0.3); // between low and high resets the close run
             assertEquals(1, h.extractOutputValues().size(), "still open");
             feed(h, "a", 9, 0.49);
             List<Alert> out = h.extractOutputValues();
