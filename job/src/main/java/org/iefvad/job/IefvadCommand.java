@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.iefvad.job.cli.BenchCommand;
 import org.iefvad.job.cli.DemoCommand;
 import org.iefvad.job.cli.EvalCommand;
+import org.iefvad.job.cli.PublishCommand;
 import org.iefvad.job.cli.RunCommand;
 import org.iefvad.job.cli.ScoreCommand;
 import org.iefvad.job.cli.TrainCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code iefvad} command line. */
 @Command(name = "iefvad", mixinStandardHelpOptions = true, version = "iefvad 0.1.0",
         description = "IEF-VAD Stream: uncertainty-weighted image-event fusion for video anomaly detection on Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, PublishCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class,
                 BenchCommand.class})
 public final class IefvadCommand implements Callable<Integer> {
 

@@ -21,8 +21,11 @@ import org.iefvad.operators.EncodedSegment;
 import org.iefvad.operators.EncoderFactory;
 import org.iefvad.operators.FilteredStep;
 import org.iefvad.operators.FramePreparation;
+import org.iefvad.operators.FrameRecord;
+import org.iefvad.operators.FrameRecordDecoder;
 import org.iefvad.operators.FrameSource;
 import org.iefvad.operators.FusedStep;
+import org.iefvad.operators.KafkaConnectors;
 import org.iefvad.operators.KalmanFusionFunction;
 import org.iefvad.operators.ModelRef;
 import org.iefvad.operators.PreparedCameraFrame;
@@ -58,12 +61,42 @@ public final class StreamingJob {
     public static DataStream<SegmentScore> build(StreamExecutionEnvironment env, Source<CameraFrame, ?, ?> source,
             ModelRef model, EncoderFactory encoder, Sink<SegmentScore> sink, Sink<DeadLetter> deadLetters,
             StreamSettings settings) throws IOException {
-        ModelConfig config = checkModel(model);
-
         // Timestamps restart at 0 for every video, so a shared watermark would be meaningless
         // across cameras: only the end of a bounded input (watermark MAX) fires the flush timers.
         DataStream<CameraFrame> frames = env.fromSource(source, WatermarkStrategy.noWatermarks(), FrameSource.NAME)
                 .uid(FrameSource.UID);
+        return buildFrom(frames, null, model, encoder, sink, deadLetters, settings);
+    }
+
+    /**
+     * The Kafka job: frames-topic records are keyed by camera and decoded (bad records become dead
+     * letters with their original bytes), then scored as in {@link #build}. Event time is the
+     * capture-time header. Still no watermarks: as with files, partial segments flush when a
+     * bounded run ends.
+     */
+    public static DataStream<SegmentScore> buildKafka(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> source,
+            ModelRef model, EncoderFactory encoder, Sink<SegmentScore> sink, Sink<DeadLetter> deadLetters,
+            StreamSettings settings) throws IOException {
+        DataStream<FrameRecord> records = env.fromSource(source,
+                        WatermarkStrategy.<FrameRecord>noWatermarks()
+                                .withTimestampAssigner((r, kafkaTs) -> r.eventTimeMs()),
+                        KafkaConnectors.SOURCE_NAME)
+                .uid(KafkaConnectors.SOURCE_UID);
+        SingleOutputStreamOperator<CameraFrame> frames = records.keyBy(FrameRecord::camera)
+                .process(new FrameRecordDecoder())
+                .name(FrameRecordDecoder.NAME).uid(FrameRecordDecoder.UID);
+        return buildFrom(frames, frames.getSideOutput(SegmentAssembler.DEAD_LETTERS), model, encoder, sink,
+                deadLetters, settings);
+    }
+
+    /**
+     * Everything after the frames. {@code upstreamDeadLetters} (may be null) joins the assembler's
+     * dead letters in one sink.
+     */
+    static DataStream<SegmentScore> buildFrom(DataStream<CameraFrame> frames, DataStream<DeadLetter> upstreamDeadLetters,
+            ModelRef model, EncoderFactory encoder, Sink<SegmentScore> sink, Sink<DeadLetter> deadLetters,
+            StreamSettings settings) throws IOException {
+        ModelConfig config = checkModel(model);
 
         DataStream<PreparedCameraFrame> prepared = frames.map(new FramePreparation(encoder))
                 .name(FramePreparation.NAME).uid(FramePreparation.UID);
@@ -72,7 +105,11 @@ public final class StreamingJob {
                 .process(new SegmentAssembler(settings.idleGapMs()))
                 .name(SegmentAssembler.NAME).uid(SegmentAssembler.UID);
 
-        segments.getSideOutput(SegmentAssembler.DEAD_LETTERS).sinkTo(deadLetters)
+        DataStream<DeadLetter> dead = segments.getSideOutput(SegmentAssembler.DEAD_LETTERS);
+        if (upstreamDeadLetters != null) {
+            dead = upstreamDeadLetters.union(dead);
+        }
+        dead.sinkTo(deadLetters)
                 .name("dead-letters").uid(DEAD_LETTER_SINK_UID).setParallelism(1);
 
         DataStream<EncodedSegment> encoded = AsyncDataStream.orderedWait(segments,

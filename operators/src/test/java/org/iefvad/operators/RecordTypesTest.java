@@ -18,7 +18,7 @@ class RecordTypesTest {
         for (Class<?> c : List.of(CameraFrame.class, PreparedCameraFrame.class, SegmentFrames.class,
                 EncodedSegment.class, FusedStep.class, FilteredStep.class, SegmentScore.class, DeadLetter.class,
                 PreparedFrame.class, KalmanUpdate.State.class, ContextWindowFunction.ContextEntry.class,
-                SegmentAssembler.Cursor.class, Alert.class, AlertFunction.Track.class)) {
+                SegmentAssembler.Cursor.class, Alert.class, AlertFunction.Track.class, FrameRecord.class)) {
             TypeInformation<?> t = TypeInformation.of(c);
             PojoTypeInfo<?> p = assertInstanceOf(PojoTypeInfo.class, t, c.getSimpleName());
             for (int i = 0; i < p.getArity(); i++) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.iefvad.job.KafkaJob;
 import org.iefvad.job.LocalExecution;
 import org.iefvad.job.StreamSettings;
 import org.iefvad.job.StreamingJob;
@@ -26,10 +27,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the streaming job in-process (local Flink MiniCluster, RocksDB state, periodic checkpoints) "
-                + "on a video file or a folder of frames; one JSON line per 16-frame segment.")
+        description = {"Run the streaming job in-process (local Flink MiniCluster, RocksDB state, periodic checkpoints) "
+                + "on a video file or a folder of frames (--source; one JSON line per 16-frame segment), "
+                + "or between Kafka topics (--bootstrap; scores and dead letters committed exactly once, "
+                + "resuming from the newest checkpoint in --checkpoints)."})
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--source", required = true, paramLabel = "<video | folder>", description = "video file or folder of frames (name order)")
+    @Option(names = "--source", paramLabel = "<video | folder>", description = "video file or folder of frames (name order)")
     Path source;
 
     @Option(names = "--camera", paramLabel = "<id>", description = "camera id (default: the source's file name without extension)")
@@ -58,6 +61,36 @@ public final class RunCommand implements Callable<Integer> {
                     + "for all cameras (default: 0.9,3,0.5,3; tune it, the bundled model's scores saturate near 1); repeatable")
     List<String> alertRules = new ArrayList<>();
 
+    @Option(names = "--bootstrap", paramLabel = "<host:port>", description = "Kafka mode: the brokers (instead of --source)")
+    String bootstrap;
+
+    @Option(names = "--frames-topic", paramLabel = "<topic>", description = "Kafka mode: frames in (format: README, Kafka)")
+    String framesTopic;
+
+    @Option(names = "--scores-topic", paramLabel = "<topic>", description = "Kafka mode: one JSON record per segment, keyed by camera")
+    String scoresTopic;
+
+    @Option(names = "--dead-letter-topic", paramLabel = "<topic>", description = "Kafka mode: unusable frames with the reason and the original bytes")
+    String deadLetterTopic;
+
+    @Option(names = "--group", defaultValue = "iefvad", paramLabel = "<id>", description = "Kafka mode: consumer group (default: ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(names = "--transactional-id-prefix", paramLabel = "<prefix>", description = "Kafka mode: keep it stable across restarts (default: iefvad-<scores topic>)")
+    String transactionalIdPrefix;
+
+    @Option(names = "--transaction-timeout-ms", defaultValue = "60000", description = "Kafka mode: below the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE})")
+    long transactionTimeoutMs;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Kafka mode: partitions of topics the job creates (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--bounded", description = "Kafka mode: stop at the frames topic's end as of the start, instead of running until stopped")
+    boolean bounded;
+
+    @Option(names = "--parallelism", defaultValue = "1", description = "Kafka mode: operator parallelism (default: ${DEFAULT-VALUE})")
+    int parallelism;
+
     @Override
     public Integer call() throws Exception {
         if (checkpointIntervalMs < 1) {
@@ -67,6 +100,16 @@ public final class RunCommand implements Callable<Integer> {
         AlertRules rules = AlertRules.parse(alertRules);
         if (alerts == null && !alertRules.isEmpty()) {
             throw new IllegalArgumentException("--alert-rule needs --alerts <file.jsonl> to write the alerts to");
+        }
+        if ((source == null) == (bootstrap == null)) {
+            throw new IllegalArgumentException("give either --source (a video or folder) or --bootstrap (Kafka), not "
+                    + (source == null ? "neither" : "both"));
+        }
+        if (bootstrap != null) {
+            if (alerts != null) {
+                throw new IllegalArgumentException("--alerts writes a file in --source mode; Kafka mode has no alerts topic yet");
+            }
+            return runKafka();
         }
         return run(source, camera, model.ref(), out, checkpoints, checkpointIntervalMs, deadLetters, alerts, rules);
     }
@@ -89,6 +132,34 @@ public final class RunCommand implements Callable<Integer> {
         String cam = camera != null ? camera : stem(source.getFileName().toString());
         return runJob(List.of(VideoInput.of(cam, source)), model, out, checkpoints, intervalMs, deadLetters, 1, alerts,
                 rules);
+    }
+
+    private int runKafka() throws Exception {
+        List<String> missing = new java.util.ArrayList<>();
+        if (framesTopic == null) missing.add("--frames-topic");
+        if (scoresTopic == null) missing.add("--scores-topic");
+        if (deadLetterTopic == null) missing.add("--dead-letter-topic");
+        if (checkpoints == null) missing.add("--checkpoints (kept, so that a restart resumes)");
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("Kafka mode needs " + String.join(", ", missing));
+        }
+        if (camera != null || !out.equals("-") || deadLetters != null) {
+            throw new IllegalArgumentException("--camera, --out and --dead-letters are for --source; in Kafka mode "
+                    + "cameras come from the record keys and output goes to --scores-topic and --dead-letter-topic");
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
+        }
+        String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "iefvad-" + scoresTopic;
+        KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, framesTopic, scoresTopic, deadLetterTopic, group, prefix,
+                transactionTimeoutMs, bounded, partitions);
+        ModelRef ref = model.ref();
+        long t0 = System.nanoTime();
+        KafkaJob.run(k, ref, new ModelEncoderFactory(ref), checkpoints, Duration.ofMillis(checkpointIntervalMs),
+                parallelism, StreamSettings.defaults());
+        System.err.printf("iefvad run: %s -> %s done in %.1f s; checkpoints in %s%n", framesTopic, scoresTopic,
+                (System.nanoTime() - t0) / 1e9, checkpoints.toAbsolutePath());
+        return 0;
     }
 
     static String stem(String name) {

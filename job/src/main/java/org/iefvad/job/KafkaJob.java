@@ -1,0 +1,134 @@
+package org.iefvad.job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.iefvad.operators.DeadLetter;
+import org.iefvad.operators.EncoderFactory;
+import org.iefvad.operators.JsonRecordSerializer;
+import org.iefvad.operators.KafkaConnectors;
+import org.iefvad.operators.ModelRef;
+import org.iefvad.operators.SegmentScore;
+
+/**
+ * The job between Kafka topics: frames in, scores and dead letters out, both exactly once, with
+ * RocksDB checkpoints in one folder that a later run with the same folder resumes from.
+ */
+public final class KafkaJob {
+    /**
+     * @param bootstrap Kafka's host:port list
+     * @param groupId consumer group whose committed offsets a fresh start begins at
+     * @param transactionalIdPrefix stable across restarts, so that a restarted job aborts what its
+     *     previous run left open; the two sinks append "-scores" and "-dead-letters"
+     * @param transactionTimeoutMs below the broker's transaction.max.timeout.ms
+     * @param bounded stop at the frames topic's latest offsets at start
+     * @param partitions partitions of topics this job creates
+     */
+    public record Settings(String bootstrap, String framesTopic, String scoresTopic, String deadLetterTopic,
+            String groupId, String transactionalIdPrefix, long transactionTimeoutMs, boolean bounded,
+            int partitions) {
+        public Settings {
+            if (transactionTimeoutMs < 1000) {
+                throw new IllegalArgumentException("transaction timeout must be at least 1000 ms, got " + transactionTimeoutMs);
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+            }
+        }
+
+        public List<String> topics() {
+            return List.of(framesTopic, scoresTopic, deadLetterTopic);
+        }
+    }
+
+    private KafkaJob() {}
+
+    /** Adds the job to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, Settings k, ModelRef model, EncoderFactory encoder,
+            StreamSettings settings) throws IOException {
+        StreamingJob.buildKafka(env,
+                KafkaConnectors.frameSource(k.bootstrap(), k.framesTopic(), k.groupId(), k.bounded()),
+                model, encoder,
+                KafkaConnectors.<SegmentScore>exactlyOnceSink(k.bootstrap(), JsonRecordSerializer.scores(k.scoresTopic()),
+                        k.transactionalIdPrefix() + "-scores", k.transactionTimeoutMs()),
+                KafkaConnectors.<DeadLetter>exactlyOnceSink(k.bootstrap(),
+                        JsonRecordSerializer.deadLetters(k.deadLetterTopic()),
+                        k.transactionalIdPrefix() + "-dead-letters", k.transactionTimeoutMs()),
+                settings);
+    }
+
+    /**
+     * Checkpoints go to {@code checkpoints} and stay there when the job is cancelled or dies; when
+     * the folder already holds a completed checkpoint, the job starts from the newest one.
+     */
+    public static Configuration configuration(Path checkpoints, Duration interval, boolean restart) throws IOException {
+        Optional<Path> latest = latestCheckpoint(checkpoints);
+        Configuration conf = LocalExecution.configuration(checkpoints, interval, restart);
+        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        latest.ifPresent(p -> conf.setString("execution.state-recovery.path", p.toUri().toString()));
+        return conf;
+    }
+
+    private static final Pattern CHK = Pattern.compile("chk-(\\d+)");
+
+    /**
+     * The newest completed checkpoint under {@code dir} ({@code <job id>/chk-<n>/_metadata}; the
+     * metadata file is written last, so its presence means complete): by the metadata's time, then
+     * by number.
+     */
+    public static Optional<Path> latestCheckpoint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        List<Path> done = new ArrayList<>();
+        try (Stream<Path> jobs = Files.list(dir)) {
+            for (Path job : jobs.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> chks = Files.list(job)) {
+                    chks.filter(c -> CHK.matcher(c.getFileName().toString()).matches())
+                            .filter(c -> Files.isRegularFile(c.resolve("_metadata")))
+                            .forEach(done::add);
+                }
+            }
+        }
+        Comparator<Path> byTime = Comparator.comparing(c -> {
+            try {
+                return Files.getLastModifiedTime(c.resolve("_metadata"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return done.stream().max(byTime.thenComparingLong(KafkaJob::number)).map(p -> p.toAbsolutePath().normalize());
+    }
+
+    private static long number(Path chk) {
+        Matcher m = CHK.matcher(chk.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** Creates missing topics, builds and runs the job in this JVM; returns when it ends (bounded) or fails. */
+    public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
+            Duration interval, int parallelism, StreamSettings settings) throws Exception {
+        List<String> created = KafkaConnectors.ensureTopics(k.bootstrap(), k.partitions(), k.topics());
+        if (!created.isEmpty()) {
+            System.err.println("iefvad run: created topics " + String.join(", ", created));
+        }
+        Optional<Path> resume = latestCheckpoint(checkpoints);
+        resume.ifPresent(p -> System.err.println("iefvad run: resuming from " + p));
+        // a bounded run is expected to finish: a failure ends it instead of replaying forever
+        StreamExecutionEnvironment env = LocalExecution.environment(configuration(checkpoints, interval, !k.bounded()),
+                parallelism);
+        build(env, k, model, encoder, settings);
+        return env.execute("iefvad run " + k.framesTopic() + " -> " + k.scoresTopic());
+    }
+}

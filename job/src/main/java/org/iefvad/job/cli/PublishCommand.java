@@ -1,0 +1,113 @@
+package org.iefvad.job.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.iefvad.model.FrameReader;
+import org.iefvad.model.VideoFrame;
+import org.iefvad.operators.FrameRecordFormat;
+import org.iefvad.operators.FrameRecordFormat.ImageFormat;
+import org.iefvad.operators.FrameSource;
+import org.iefvad.operators.KafkaConnectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = "Publish a video (or a folder of frames) to a Kafka topic as frame records: key = camera id, "
+                + "value = JPEG or PNG, headers frame.index and capture.time.ms (README, Kafka). Creates the topic "
+                + "if missing; prints how many records it sent.")
+public final class PublishCommand implements Callable<Integer> {
+    @Option(names = "--source", required = true, paramLabel = "<video | folder>", description = "video file or folder of frames (name order)")
+    Path source;
+
+    @Option(names = "--camera", paramLabel = "<id>", description = "camera id, the record key (default: the source's file name without extension)")
+    String camera;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "<host:port>", description = "Kafka brokers")
+    String bootstrap;
+
+    @Option(names = "--topic", required = true, paramLabel = "<frames>", description = "frames topic")
+    String topic;
+
+    @Option(names = "--fps", paramLabel = "<n>", description = "send at this rate (default: as fast as possible); capture times follow it too")
+    Double fps;
+
+    @Option(names = "--format", defaultValue = "jpeg", paramLabel = "jpeg|png", description = "image encoding (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--limit", paramLabel = "<n>", description = "send at most this many frames")
+    Long limit;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "partitions if the topic is created (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        if (fps != null && !(fps > 0)) {
+            throw new IllegalArgumentException("--fps must be positive, got " + fps);
+        }
+        if (limit != null && limit < 0) {
+            throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
+        }
+        String cam = camera != null ? camera : RunCommand.stem(source.getFileName().toString());
+        long sent = publish(source, cam, bootstrap, topic, fps, ImageFormat.parse(format),
+                limit == null ? Long.MAX_VALUE : limit, partitions);
+        System.out.println("iefvad publish: sent " + sent + " frames of camera " + cam + " to " + topic);
+        return 0;
+    }
+
+    /**
+     * Sends the frames and waits until the broker has acknowledged all of them. Capture times start
+     * at the current wall-clock time and advance by 1000/fps per frame (the video's own rate when
+     * not paced; {@link FrameSource#DEFAULT_FPS} for image folders).
+     */
+    public static long publish(Path source, String camera, String bootstrap, String topic, Double pacedFps,
+            ImageFormat format, long limit, int partitions) throws Exception {
+        KafkaConnectors.ensureTopics(bootstrap, partitions, List.of(topic));
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        // idempotence keeps retries from duplicating or reordering a camera's frames
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 << 20));
+        long sent = 0;
+        try (FrameReader r = FrameReader.open(source);
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            double fps = pacedFps != null ? pacedFps : r.fps() > 0 ? r.fps() : FrameSource.DEFAULT_FPS;
+            long start = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            VideoFrame f;
+            while (sent < limit && (f = r.next()) != null) {
+                long offsetMs = Math.round(f.index() * 1000.0 / fps);
+                if (pacedFps != null) {
+                    long waitMs = offsetMs - (System.nanoTime() - t0) / 1_000_000;
+                    if (waitMs > 0) {
+                        Thread.sleep(waitMs);
+                    }
+                }
+                producer.send(FrameRecordFormat.encode(topic, camera, f, start + offsetMs, format), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
+                if (failed.get() != null) {
+                    break;
+                }
+                sent++;
+            }
+            producer.flush();
+            if (failed.get() != null) {
+                throw new IllegalStateException("sending to " + topic + " at " + bootstrap + " failed: "
+                        + failed.get().getMessage(), failed.get());
+            }
+        }
+        return sent;
+    }
+}

@@ -1,0 +1,261 @@
+package org.iefvad.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.iefvad.job.cli.PublishCommand;
+import org.iefvad.model.FrameReader;
+import org.iefvad.model.VideoFrame;
+import org.iefvad.operators.FrameRecordFormat;
+import org.iefvad.operators.FrameRecordFormat.ImageFormat;
+import org.iefvad.operators.KafkaConnectors;
+import org.iefvad.operators.ModelEncoderFactory;
+import org.iefvad.operators.ModelRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kafka job against a real single-node KRaft broker in this JVM (Kafka's own server code):
+ * frames published as records, the bundled model, exactly-once sinks, output read back with
+ * read_committed.
+ */
+class KafkaJobTest {
+    static final int FRAMES = 64;
+    static KafkaClusterTestKit kafka;
+    static String bootstrap;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                        .setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        bootstrap = kafka.bootstrapServers();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static Path ped2(String split, String video) {
+        return StreamingJobTest.shared().resolve("datasets/ucsd-ped2/frames").resolve(split).resolve(video);
+    }
+
+    /** Everything committed in {@code topic}, read with read_committed up to the last stable offset. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                assertTrue(System.nanoTime() < deadline, "reading " + topic + " timed out");
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static Map<String, List<JsonNode>> byCamera(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, List<JsonNode>> m = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode n = json.readTree(r.value());
+            assertEquals(n.get("camera").asText(), new String(r.key(), StandardCharsets.UTF_8), "key is the camera");
+            m.computeIfAbsent(n.get("camera").asText(), k -> new ArrayList<>()).add(n);
+        }
+        return m;
+    }
+
+    static void assertSegments(String camera, List<JsonNode> rows, long frames) {
+        long segments = (frames + 15) / 16;
+        assertEquals(segments, rows.size(), camera + ": exactly one score per segment");
+        for (int s = 0; s < rows.size(); s++) {
+            JsonNode r = rows.get(s);
+            assertEquals(s, r.get("segment").asLong(), camera + " in order");
+            assertEquals(16L * s, r.get("first_frame").asLong(), camera + " segment " + s);
+            assertEquals(Math.min(16L * s + 15, frames - 1), r.get("last_frame").asLong(), camera + " segment " + s);
+            double score = r.get("score").asDouble();
+            assertTrue(score >= 0 && score <= 1, camera + " score " + score);
+        }
+    }
+
+    @Test
+    void threeCamerasInExactlyOneScorePerSegmentOut(@TempDir Path tmp) throws Exception {
+        Map<String, Path> cams = new LinkedHashMap<>();
+        cams.put("ped2-test01", ped2("testing", "01"));
+        cams.put("ped2-test03", ped2("testing", "03"));
+        cams.put("ped2-train01", ped2("training", "01"));
+        for (Map.Entry<String, Path> e : cams.entrySet()) {
+            CommandLineTest.Outcome o = CommandLineTest.iefvad("publish", "--source", e.getValue().toString(), "--camera",
+                    e.getKey(), "--bootstrap", bootstrap, "--topic", "e2e-frames", "--limit", "" + FRAMES,
+                    "--partitions", "2", "--format", e.getKey().endsWith("03") ? "png" : "jpeg");
+            assertEquals(0, o.code(), o.err());
+            assertTrue(o.out().contains("sent " + FRAMES + " frames"), o.out());
+        }
+        String[] run = {"run", "--bootstrap", bootstrap, "--frames-topic", "e2e-frames", "--scores-topic", "e2e-scores",
+            "--dead-letter-topic", "e2e-dead", "--checkpoints", tmp.resolve("cp").toString(),
+            "--checkpoint-interval-ms", "500", "--transaction-timeout-ms", "60000", "--group", "e2e", "--bounded",
+            "--parallelism", "2"};
+        CommandLineTest.Outcome o = CommandLineTest.iefvad(run);
+        assertEquals(0, o.code(), o.err());
+
+        Map<String, List<JsonNode>> scores = byCamera(readCommitted("e2e-scores"));
+        assertEquals(cams.keySet(), scores.keySet());
+        for (String cam : cams.keySet()) {
+            assertSegments(cam, scores.get(cam), FRAMES);
+            assertEquals(ModelRef.bundled().load().config().version(), scores.get(cam).get(0).get("model").asText());
+        }
+        assertEquals(0, readCommitted("e2e-dead").size(), "no frame was set aside");
+    }
+
+    @Test
+    void unusableRecordsBecomeDeadLettersWithTheirBytesAndTheRestIsScored(@TempDir Path tmp) throws Exception {
+        String topic = "dl-frames";
+        assertEquals(FRAMES, PublishCommand.publish(ped2("testing", "01"), "good", bootstrap, topic, null,
+                ImageFormat.JPEG, FRAMES, 1));
+        VideoFrame first;
+        try (FrameReader r = FrameReader.open(ped2("training", "01"))) {
+            first = r.next();
+        }
+        byte[] jpeg = FrameRecordFormat.encodeImage(first, ImageFormat.JPEG);
+        byte[] garbage = "this is not an image".getBytes(StandardCharsets.UTF_8);
+        long now = System.currentTimeMillis();
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(raw(topic, "bad-image", garbage, 0L, now));
+            producer.send(raw(topic, "no-index", jpeg, null, now));
+            // "back": frames 0, 1, 2, then 1 again
+            for (long i : new long[] {0, 1, 2, 1}) {
+                producer.send(raw(topic, "back", jpeg, i, now + 100 * i));
+            }
+            producer.flush();
+        }
+
+        KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, topic, "dl-scores", "dl-dead", "dl", "iefvad-dl-test",
+                60_000, true, 1);
+        ModelRef model = ModelRef.bundled();
+        KafkaJob.run(k, model, new ModelEncoderFactory(model), tmp.resolve("cp"), Duration.ofMillis(500), 2,
+                StreamSettings.defaults());
+
+        Map<String, List<JsonNode>> dead = byCamera(readCommitted("dl-dead"));
+        assertEquals(List.of("back", "bad-image", "no-index"), List.copyOf(dead.keySet()));
+        dead.values().forEach(l -> assertEquals(1, l.size(), "one dead letter per unusable record: " + l));
+        JsonNode bad = dead.get("bad-image").get(0);
+        assertTrue(bad.get("reason").asText().startsWith("undecodable image"), bad.toString());
+        assertArrayEquals(garbage, Base64.getDecoder().decode(bad.get("payload").asText()));
+        JsonNode noIndex = dead.get("no-index").get(0);
+        assertTrue(noIndex.get("reason").asText().startsWith("missing header frame.index"), noIndex.toString());
+        assertArrayEquals(jpeg, Base64.getDecoder().decode(noIndex.get("payload").asText()));
+        JsonNode back = dead.get("back").get(0);
+        assertEquals(1, back.get("index").asLong());
+        assertTrue(back.get("reason").asText().contains("not after the camera's last frame 2"), back.toString());
+
+        Map<String, List<JsonNode>> scores = byCamera(readCommitted("dl-scores"));
+        assertEquals(List.of("back", "good"), List.copyOf(scores.keySet()));
+        assertSegments("good", scores.get("good"), FRAMES);
+        assertSegments("back", scores.get("back"), 3);
+    }
+
+    /** Starts the unbounded job, waits until {@code until} committed scores are visible, cancels it. */
+    static void runUntil(KafkaJob.Settings k, Path checkpoints, int until) throws Exception {
+        ModelRef model = ModelRef.bundled();
+        StreamExecutionEnvironment env = LocalExecution.environment(
+                KafkaJob.configuration(checkpoints, Duration.ofMillis(300), false), 1);
+        KafkaJob.build(env, k, model, new ModelEncoderFactory(model), StreamSettings.defaults());
+        JobClient job = env.executeAsync("resume-test");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (readCommitted(k.scoresTopic()).size() < until) {
+                assertTrue(System.nanoTime() < deadline, "no " + until + " committed scores within 60 s");
+                assertTrue(!job.getJobStatus().get().isTerminalState(), "job ended: " + job.getJobStatus().get());
+                Thread.sleep(200);
+            }
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void aCancelledJobResumesFromItsNewestCheckpointWithItsState(@TempDir Path tmp) throws Exception {
+        Path cp = tmp.resolve("cp");
+        KafkaConnectors.ensureTopics(bootstrap, 1, List.of("rs-frames", "rs-scores", "rs-dead"));
+        PublishCommand.publish(ped2("testing", "01"), "a", bootstrap, "rs-frames", null, ImageFormat.JPEG, 32, 1);
+        runUntil(new KafkaJob.Settings(bootstrap, "rs-frames", "rs-scores", "rs-dead", "rs-1", "iefvad-rs", 60_000,
+                false, 1), cp, 2);
+        assertTrue(KafkaJob.latestCheckpoint(cp).isPresent(), "the cancelled job kept its checkpoints");
+
+        // camera a again from frame 0 (already seen: dead letters only if the decoder's state came back),
+        // and a new camera b
+        PublishCommand.publish(ped2("testing", "01"), "a", bootstrap, "rs-frames", null, ImageFormat.JPEG, 16, 1);
+        PublishCommand.publish(ped2("testing", "03"), "b", bootstrap, "rs-frames", null, ImageFormat.JPEG, 32, 1);
+        // another group: without the checkpoint's offsets the run would start at the earliest offset
+        runUntil(new KafkaJob.Settings(bootstrap, "rs-frames", "rs-scores", "rs-dead", "rs-2", "iefvad-rs", 60_000,
+                false, 1), cp, 4);
+
+        Map<String, List<JsonNode>> scores = byCamera(readCommitted("rs-scores"));
+        assertSegments("a", scores.get("a"), 32);
+        assertSegments("b", scores.get("b"), 32);
+        List<JsonNode> dead = byCamera(readCommitted("rs-dead")).get("a");
+        assertEquals(16, dead.size(), "every repeated frame of a was set aside");
+        assertTrue(dead.get(0).get("reason").asText().contains("not after the camera's last frame 31"),
+                dead.get(0).toString());
+    }
+
+    static ProducerRecord<byte[], byte[]> raw(String topic, String camera, byte[] value, Long index, long captureMs) {
+        RecordHeaders h = new RecordHeaders();
+        if (index != null) {
+            h.add(FrameRecordFormat.FRAME_INDEX, Long.toString(index).getBytes(StandardCharsets.UTF_8));
+        }
+        h.add(FrameRecordFormat.CAPTURE_TIME, Long.toString(captureMs).getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, null, captureMs, camera.getBytes(StandardCharsets.UTF_8), value, h);
+    }
+}

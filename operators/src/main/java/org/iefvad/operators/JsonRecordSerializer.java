@@ -1,0 +1,45 @@
+package org.iefvad.operators;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Kafka records with the same JSON value as {@link JsonLinesSink}'s lines (snake_case fields; byte
+ * arrays as base64) and the camera id as key, so that one camera's records share a partition and
+ * stay in order.
+ */
+public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
+    private final String topic;
+    private final SerializableFunction<T, String> key;
+    private transient ObjectMapper json;
+
+    public JsonRecordSerializer(String topic, SerializableFunction<T, String> key) {
+        this.topic = topic;
+        this.key = key;
+    }
+
+    public static JsonRecordSerializer<SegmentScore> scores(String topic) {
+        return new JsonRecordSerializer<>(topic, SegmentScore::camera);
+    }
+
+    public static JsonRecordSerializer<DeadLetter> deadLetters(String topic) {
+        return new JsonRecordSerializer<>(topic, DeadLetter::camera);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+        if (json == null) {
+            json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        }
+        try {
+            return new ProducerRecord<>(topic, null, timestamp, key.apply(element).getBytes(StandardCharsets.UTF_8),
+                    json.writeValueAsBytes(element));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write " + element + " as JSON", e);
+        }
+    }
+}

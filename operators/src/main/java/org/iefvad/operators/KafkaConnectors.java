@@ -1,0 +1,103 @@
+package org.iefvad.operators;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** The job's Kafka source and exactly-once sinks, and topic creation. */
+public final class KafkaConnectors {
+    public static final String SOURCE_NAME = "kafka-frames";
+    public static final String SOURCE_UID = "kafka-frames-v1";
+
+    private KafkaConnectors() {}
+
+    /**
+     * Frames from {@code topic}, read_committed, from the group's committed offsets (earliest when
+     * it has none; after a restore the checkpointed offsets win). {@code bounded}: stop at the
+     * offsets that are latest when the job starts, so that a run ends (tests, backfills).
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy is what this connector version takes
+    public static KafkaSource<FrameRecord> frameSource(String bootstrap, String topic, String groupId, boolean bounded) {
+        KafkaSourceBuilder<FrameRecord> b = KafkaSource.<FrameRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new FrameRecordDeserializer())
+                .setProperty("isolation.level", "read_committed");
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /**
+     * Exactly once: records become visible to read_committed consumers when the checkpoint that
+     * covers them completes. The transaction timeout must stay below the broker's
+     * {@code transaction.max.timeout.ms} (15 min by default) and above the checkpoint interval
+     * plus the longest expected outage.
+     */
+    public static <T> KafkaSink<T> exactlyOnceSink(String bootstrap, KafkaRecordSerializationSchema<T> serializer,
+            String transactionalIdPrefix, long transactionTimeoutMs) {
+        Properties p = new Properties();
+        p.setProperty("transaction.timeout.ms", Long.toString(transactionTimeoutMs));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setKafkaProducerConfig(p)
+                .build();
+    }
+
+    /**
+     * Creates those of {@code topics} that do not exist ({@code partitions} each, the broker's
+     * default replication) and returns their names; errors name the topic.
+     */
+    public static List<String> ensureTopics(String bootstrap, int partitions, List<String> topics) throws Exception {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        List<String> created = new ArrayList<>();
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot reach Kafka at " + bootstrap + ": " + e.getMessage(), e);
+            }
+            for (String t : new LinkedHashSet<>(topics)) {
+                if (existing.contains(t)) {
+                    continue;
+                }
+                try {
+                    admin.createTopics(List.of(new NewTopic(t, Optional.of(partitions), Optional.empty())))
+                            .all().get(30, TimeUnit.SECONDS);
+                    created.add(t);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("topic " + t + " does not exist and cannot be created: "
+                                + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        }
+        return created;
+    }
+}
