@@ -60,14 +60,16 @@ public final class MilTrainer {
                 batch.add(normal.get(rnd.nextInt(normal.size())));
                 batch.add(abnormal.get(rnd.nextInt(abnormal.size())));
             }
-            // A rare run (about 1 in 4 of identical runs) produces a non-finite gradient at an
-            // early step; the cause was not found in the session that met it. The step is then
-            // discarded and recomputed on the same batch (fresh dropout), as mixed-precision
-            // trainers skip overflowing steps, instead of poisoning the weights.
+            // A rare run (about 1 in 4 of identical runs in development) produces a non-finite
+            // gradient; the cause was not found (it follows the parameters, not the dropout draw).
+            // Like mixed-precision trainers that skip overflowing steps, the step is recomputed
+            // (fresh dropout) and, if it stays non-finite, skipped without an update; the run
+            // fails only when too many steps are skipped.
             int attempt = 0;
+            String problem;
             while (true) {
                 attempt++;
-                String problem = null;
+                problem = null;
                 try (NDManager scope = head.manager().newSubManager()) {
                     Padded p = pad(scope, batch, head.config().embedDim());
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -89,13 +91,23 @@ public final class MilTrainer {
                 if (problem == null) {
                     break;
                 }
-                skipped++;
                 if (attempt >= MAX_ATTEMPTS) {
-                    throw new IllegalStateException("training diverged at step " + (step + 1) + ": " + problem);
+                    break;
                 }
                 System.err.println("warning: step " + (step + 1) + ": " + problem + "; step recomputed");
             }
-            opt.step(head.parameters(), learningRate(step));
+            if (problem != null) {
+                skipped++;
+                System.err.println("warning: step " + (step + 1) + " skipped (no update): " + problem);
+                if (skipped > Math.max(3, config.steps() / 20)) {
+                    throw new IllegalStateException("training diverged: " + skipped + " of " + (step + 1)
+                            + " steps had non-finite gradients; last at step " + (step + 1) + ": " + problem);
+                }
+                zeroGradients(head);
+                losses[step] = step > 0 ? losses[step - 1] : Double.NaN;
+            } else {
+                opt.step(head.parameters(), learningRate(step));
+            }
             if (progress != null) {
                 progress.accept(new Progress(step + 1, config.steps(), losses[step], Double.NaN));
             }
@@ -115,7 +127,7 @@ public final class MilTrainer {
         }
     }
 
-    /** Steps recomputed because of a non-finite loss or gradient. */
+    /** Steps skipped (no update) because their loss or gradient stayed non-finite. */
     public int skippedSteps() {
         return skipped;
     }
@@ -135,7 +147,8 @@ public final class MilTrainer {
         for (NDArray p : head.parameters().values()) {
             if (p.hasGradient()) {
                 try (NDArray g = p.getGradient()) {
-                    g.subi(g);
+                    // an in-place fill: g - g would keep a NaN or an infinity forever
+                    g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
                 }
             }
         }
