@@ -55,7 +55,13 @@ class KafkaJobTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+        kafka = newBroker();
+        bootstrap = kafka.bootstrapServers();
+    }
+
+    /** A started single-node KRaft broker (combined controller and broker) in this JVM. */
+    static KafkaClusterTestKit newBroker() throws Exception {
+        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                         .setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -65,7 +71,7 @@ class KafkaJobTest {
         kafka.format();
         kafka.startup();
         kafka.waitForReadyBrokers();
-        bootstrap = kafka.bootstrapServers();
+        return kafka;
     }
 
     @AfterAll
@@ -81,6 +87,10 @@ class KafkaJobTest {
 
     /** Everything committed in {@code topic}, read with read_committed up to the last stable offset. */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        return readCommitted(bootstrap, topic);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
         Properties p = new Properties();
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
