@@ -260,6 +260,45 @@ class KafkaJobTest {
                 dead.get(0).toString());
     }
 
+    @Test
+    void alertsGoToTheirTopicOnceOpenedAndOnceClosed(@TempDir Path tmp) throws Exception {
+        assertEquals(32, PublishCommand.publish(ped2("testing", "01"), "al", bootstrap, "al-frames", null,
+                ImageFormat.JPEG, 32, 1));
+        // high 0 and k 1 open at the first segment; low -1 never closes, so the end of the bounded
+        // input must close it
+        CommandLineTest.Outcome o = CommandLineTest.iefvad("run", "--bootstrap", bootstrap, "--frames-topic",
+                "al-frames", "--scores-topic", "al-scores", "--dead-letter-topic", "al-dead", "--alerts-topic",
+                "al-alerts", "--alert-rule", "0,1,-1,1", "--checkpoints", tmp.resolve("cp").toString(),
+                "--checkpoint-interval-ms", "500", "--group", "al", "--bounded");
+        assertEquals(0, o.code(), o.err());
+        assertSegments("al", byCamera(readCommitted("al-scores")).get("al"), 32);
+
+        List<JsonNode> alerts = byCamera(readCommitted("al-alerts")).get("al");
+        assertEquals(2, alerts.size(), "" + alerts);
+        JsonNode open = alerts.get(0);
+        JsonNode close = alerts.get(1);
+        assertEquals("open", open.get("kind").asText());
+        assertEquals(0, open.get("first_segment").asLong());
+        assertEquals(0, open.get("last_segment").asLong());
+        assertEquals("close", close.get("kind").asText());
+        assertEquals(0, close.get("first_segment").asLong());
+        assertEquals(1, close.get("last_segment").asLong());
+        assertEquals(31, close.get("last_frame").asLong());
+    }
+
+    @Test
+    void alertFilesAndAlertTopicsBelongToTheirOwnMode(@TempDir Path tmp) throws Exception {
+        CommandLineTest.Outcome file = CommandLineTest.iefvad("run", "--bootstrap", bootstrap, "--frames-topic", "x",
+                "--scores-topic", "y", "--dead-letter-topic", "z", "--checkpoints", tmp.resolve("cp").toString(),
+                "--alerts", tmp.resolve("a.jsonl").toString());
+        assertEquals(2, file.code());
+        assertTrue(file.err().contains("in Kafka mode use --alerts-topic"), file.err());
+        CommandLineTest.Outcome topic = CommandLineTest.iefvad("run", "--source", ped2("testing", "01").toString(),
+                "--alerts-topic", "a");
+        assertEquals(2, topic.code());
+        assertTrue(topic.err().contains("--alerts-topic is for Kafka mode"), topic.err());
+    }
+
     static ProducerRecord<byte[], byte[]> raw(String topic, String camera, byte[] value, Long index, long captureMs) {
         RecordHeaders h = new RecordHeaders();
         if (index != null) {
