@@ -61,13 +61,19 @@ class KafkaJobTest {
 
     /** A started single-node KRaft broker (combined controller and broker) in this JVM. */
     static KafkaClusterTestKit newBroker() throws Exception {
-        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                        .setNumControllerNodes(1).build())
+        return newBroker(Map.of());
+    }
+
+    /** As the other newBroker, with {@code extra} broker settings. */
+    static KafkaClusterTestKit newBroker(Map<String, String> extra) throws Exception {
+        KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+                        .setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        extra.forEach(b::setConfigProp);
+        KafkaClusterTestKit kafka = b.build();
         kafka.format();
         kafka.startup();
         kafka.waitForReadyBrokers();
