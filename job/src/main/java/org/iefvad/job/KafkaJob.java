@@ -14,6 +14,9 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.iefvad.operators.Alert;
+import org.iefvad.operators.AlertRules;
 import org.iefvad.operators.DeadLetter;
 import org.iefvad.operators.EncoderFactory;
 import org.iefvad.operators.JsonRecordSerializer;
@@ -52,12 +55,33 @@ public final class KafkaJob {
         }
     }
 
+    /**
+     * Alert open and close records per {@code rules} go to {@code topic} (JSON, key camera), exactly
+     * once like the scores; the sink's transactional id is the job's prefix plus "-alerts".
+     */
+    public record Alerts(String topic, AlertRules rules) {
+        public Alerts {
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("alerts topic must not be empty");
+            }
+            if (rules == null) {
+                throw new IllegalArgumentException("alert rules must be given");
+            }
+        }
+    }
+
     private KafkaJob() {}
 
     /** Adds the job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, Settings k, ModelRef model, EncoderFactory encoder,
             StreamSettings settings) throws IOException {
-        StreamingJob.buildKafka(env,
+        build(env, k, model, encoder, settings, null);
+    }
+
+    /** As the other build; with {@code alerts} not null, alerts go to its topic. */
+    public static void build(StreamExecutionEnvironment env, Settings k, ModelRef model, EncoderFactory encoder,
+            StreamSettings settings, Alerts alerts) throws IOException {
+        DataStream<SegmentScore> scores = StreamingJob.buildKafka(env,
                 KafkaConnectors.frameSource(k.bootstrap(), k.framesTopic(), k.groupId(), k.bounded()),
                 model, encoder,
                 KafkaConnectors.<SegmentScore>exactlyOnceSink(k.bootstrap(), JsonRecordSerializer.scores(k.scoresTopic()),
@@ -66,6 +90,13 @@ public final class KafkaJob {
                         JsonRecordSerializer.deadLetters(k.deadLetterTopic()),
                         k.transactionalIdPrefix() + "-dead-letters", k.transactionTimeoutMs()),
                 settings);
+        if (alerts != null) {
+            StreamingJob.alerts(scores, alerts.rules(), settings.idleGapMs())
+                    .sinkTo(KafkaConnectors.<Alert>exactlyOnceSink(k.bootstrap(),
+                            JsonRecordSerializer.alerts(alerts.topic()), k.transactionalIdPrefix() + "-alerts",
+                            k.transactionTimeoutMs()))
+                    .name("alert-sink").uid(StreamingJob.ALERT_SINK_UID).setParallelism(1);
+        }
     }
 
     /**
@@ -119,7 +150,17 @@ public final class KafkaJob {
     /** Creates missing topics, builds and runs the job in this JVM; returns when it ends (bounded) or fails. */
     public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
             Duration interval, int parallelism, StreamSettings settings) throws Exception {
-        List<String> created = KafkaConnectors.ensureTopics(k.bootstrap(), k.partitions(), k.topics());
+        return run(k, model, encoder, checkpoints, interval, parallelism, settings, null);
+    }
+
+    /** As the other run; with {@code alerts} not null, alerts go to its topic (created when missing). */
+    public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
+            Duration interval, int parallelism, StreamSettings settings, Alerts alerts) throws Exception {
+        List<String> topics = new ArrayList<>(k.topics());
+        if (alerts != null) {
+            topics.add(alerts.topic());
+        }
+        List<String> created = KafkaConnectors.ensureTopics(k.bootstrap(), k.partitions(), topics);
         if (!created.isEmpty()) {
             System.err.println("iefvad run: created topics " + String.join(", ", created));
         }
@@ -128,7 +169,7 @@ public final class KafkaJob {
         // a bounded run is expected to finish: a failure ends it instead of replaying forever
         StreamExecutionEnvironment env = LocalExecution.environment(configuration(checkpoints, interval, !k.bounded()),
                 parallelism);
-        build(env, k, model, encoder, settings);
+        build(env, k, model, encoder, settings, alerts);
         return env.execute("iefvad run " + k.framesTopic() + " -> " + k.scoresTopic());
     }
 }

@@ -55,17 +55,29 @@ class KafkaJobTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                        .setNumControllerNodes(1).build())
+        kafka = newBroker();
+        bootstrap = kafka.bootstrapServers();
+    }
+
+    /** A started single-node KRaft broker (combined controller and broker) in this JVM. */
+    static KafkaClusterTestKit newBroker() throws Exception {
+        return newBroker(Map.of());
+    }
+
+    /** As the other newBroker, with {@code extra} broker settings. */
+    static KafkaClusterTestKit newBroker(Map<String, String> extra) throws Exception {
+        KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+                        .setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        extra.forEach(b::setConfigProp);
+        KafkaClusterTestKit kafka = b.build();
         kafka.format();
         kafka.startup();
         kafka.waitForReadyBrokers();
-        bootstrap = kafka.bootstrapServers();
+        return kafka;
     }
 
     @AfterAll
@@ -81,6 +93,10 @@ class KafkaJobTest {
 
     /** Everything committed in {@code topic}, read with read_committed up to the last stable offset. */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        return readCommitted(bootstrap, topic);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
         Properties p = new Properties();
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -248,6 +264,45 @@ class KafkaJobTest {
         assertEquals(16, dead.size(), "every repeated frame of a was set aside");
         assertTrue(dead.get(0).get("reason").asText().contains("not after the camera's last frame 31"),
                 dead.get(0).toString());
+    }
+
+    @Test
+    void alertsGoToTheirTopicOnceOpenedAndOnceClosed(@TempDir Path tmp) throws Exception {
+        assertEquals(32, PublishCommand.publish(ped2("testing", "01"), "al", bootstrap, "al-frames", null,
+                ImageFormat.JPEG, 32, 1));
+        // high 0 and k 1 open at the first segment; low -1 never closes, so the end of the bounded
+        // input must close it
+        CommandLineTest.Outcome o = CommandLineTest.iefvad("run", "--bootstrap", bootstrap, "--frames-topic",
+                "al-frames", "--scores-topic", "al-scores", "--dead-letter-topic", "al-dead", "--alerts-topic",
+                "al-alerts", "--alert-rule", "0,1,-1,1", "--checkpoints", tmp.resolve("cp").toString(),
+                "--checkpoint-interval-ms", "500", "--group", "al", "--bounded");
+        assertEquals(0, o.code(), o.err());
+        assertSegments("al", byCamera(readCommitted("al-scores")).get("al"), 32);
+
+        List<JsonNode> alerts = byCamera(readCommitted("al-alerts")).get("al");
+        assertEquals(2, alerts.size(), "" + alerts);
+        JsonNode open = alerts.get(0);
+        JsonNode close = alerts.get(1);
+        assertEquals("open", open.get("kind").asText());
+        assertEquals(0, open.get("first_segment").asLong());
+        assertEquals(0, open.get("last_segment").asLong());
+        assertEquals("close", close.get("kind").asText());
+        assertEquals(0, close.get("first_segment").asLong());
+        assertEquals(1, close.get("last_segment").asLong());
+        assertEquals(31, close.get("last_frame").asLong());
+    }
+
+    @Test
+    void alertFilesAndAlertTopicsBelongToTheirOwnMode(@TempDir Path tmp) throws Exception {
+        CommandLineTest.Outcome file = CommandLineTest.iefvad("run", "--bootstrap", bootstrap, "--frames-topic", "x",
+                "--scores-topic", "y", "--dead-letter-topic", "z", "--checkpoints", tmp.resolve("cp").toString(),
+                "--alerts", tmp.resolve("a.jsonl").toString());
+        assertEquals(2, file.code());
+        assertTrue(file.err().contains("in Kafka mode use --alerts-topic"), file.err());
+        CommandLineTest.Outcome topic = CommandLineTest.iefvad("run", "--source", ped2("testing", "01").toString(),
+                "--alerts-topic", "a");
+        assertEquals(2, topic.code());
+        assertTrue(topic.err().contains("--alerts-topic is for Kafka mode"), topic.err());
     }
 
     static ProducerRecord<byte[], byte[]> raw(String topic, String camera, byte[] value, Long index, long captureMs) {

@@ -30,6 +30,10 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
         return new JsonRecordSerializer<>(topic, DeadLetter::camera);
     }
 
+    public static JsonRecordSerializer<Alert> alerts(String topic) {
+        return new JsonRecordSerializer<>(topic, Alert::camera);
+    }
+
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         if (json == null) {

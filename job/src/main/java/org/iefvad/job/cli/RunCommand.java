@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the streaming job in-process (local Flink MiniCluster, RocksDB state, periodic checkpoints) "
                 + "on a video file or a folder of frames (--source; one JSON line per 16-frame segment), "
-                + "or between Kafka topics (--bootstrap; scores and dead letters committed exactly once, "
+                + "or between Kafka topics (--bootstrap; scores, dead letters and alerts committed exactly once, "
                 + "resuming from the newest checkpoint in --checkpoints)."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--source", paramLabel = "<video | folder>", description = "video file or folder of frames (name order)")
@@ -55,6 +55,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--alerts", paramLabel = "<file.jsonl>", description = "alert open and close records, one JSON line each (default: no alerts)")
     Path alerts;
+
+    @Option(names = "--alerts-topic", paramLabel = "<topic>", description = "Kafka mode: alert open and close records, "
+            + "one JSON record each, keyed by camera, committed exactly once (default: no alerts)")
+    String alertsTopic;
 
     @Option(names = "--alert-rule", paramLabel = "[<camera>=]<high>,<k>,<low>,<m>",
             description = "open after k segments >= high, close after m segments < low; without <camera>= the default "
@@ -98,8 +102,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         // rules are checked before anything starts, and a rule that would go nowhere is a mistake
         AlertRules rules = AlertRules.parse(alertRules);
-        if (alerts == null && !alertRules.isEmpty()) {
-            throw new IllegalArgumentException("--alert-rule needs --alerts <file.jsonl> to write the alerts to");
+        if (alerts == null && alertsTopic == null && !alertRules.isEmpty()) {
+            throw new IllegalArgumentException("--alert-rule needs --alerts <file.jsonl> (or --alerts-topic <topic> in "
+                    + "Kafka mode) to write the alerts to");
         }
         if ((source == null) == (bootstrap == null)) {
             throw new IllegalArgumentException("give either --source (a video or folder) or --bootstrap (Kafka), not "
@@ -107,9 +112,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (bootstrap != null) {
             if (alerts != null) {
-                throw new IllegalArgumentException("--alerts writes a file in --source mode; Kafka mode has no alerts topic yet");
+                throw new IllegalArgumentException("--alerts writes a file in --source mode; in Kafka mode use --alerts-topic");
             }
-            return runKafka();
+            return runKafka(rules);
+        }
+        if (alertsTopic != null) {
+            throw new IllegalArgumentException("--alerts-topic is for Kafka mode (--bootstrap); with --source use --alerts");
         }
         return run(source, camera, model.ref(), out, checkpoints, checkpointIntervalMs, deadLetters, alerts, rules);
     }
@@ -134,7 +142,7 @@ public final class RunCommand implements Callable<Integer> {
                 rules);
     }
 
-    private int runKafka() throws Exception {
+    private int runKafka(AlertRules rules) throws Exception {
         List<String> missing = new java.util.ArrayList<>();
         if (framesTopic == null) missing.add("--frames-topic");
         if (scoresTopic == null) missing.add("--scores-topic");
@@ -156,7 +164,7 @@ public final class RunCommand implements Callable<Integer> {
         ModelRef ref = model.ref();
         long t0 = System.nanoTime();
         KafkaJob.run(k, ref, new ModelEncoderFactory(ref), checkpoints, Duration.ofMillis(checkpointIntervalMs),
-                parallelism, StreamSettings.defaults());
+                parallelism, StreamSettings.defaults(), alertsTopic == null ? null : new KafkaJob.Alerts(alertsTopic, rules));
         System.err.printf("iefvad run: %s -> %s done in %.1f s; checkpoints in %s%n", framesTopic, scoresTopic,
                 (System.nanoTime() - t0) / 1e9, checkpoints.toAbsolutePath());
         return 0;
