@@ -57,22 +57,27 @@ public final class BenchCommand implements Callable<Integer> {
             + "which bounds how soon a score is committed (default: ${DEFAULT-VALUE})")
     long checkpointIntervalMs;
 
+    @Option(names = "--kafka-fps", paramLabel = "<n>", description = "with --kafka: send each camera's frames at this "
+            + "rate (default: all in a burst, which measures a saturated job)")
+    Double kafkaFps;
+
     @Override
     public Integer call() throws Exception {
         Path v = video != null ? video : DemoCommand.VTEST;
         if (kafka) {
-            if (kafkaFrames < 16 || checkpointIntervalMs < 1 || kafkaCameras.stream().anyMatch(n -> n < 1)) {
+            if (kafkaFrames < 16 || checkpointIntervalMs < 1 || kafkaCameras.stream().anyMatch(n -> n < 1)
+                    || (kafkaFps != null && !(kafkaFps > 0))) {
                 throw new IllegalArgumentException("--kafka-frames must be >= 16, cameras and the interval positive");
             }
             if (bootstrap != null) {
                 KafkaBench.run(v, model.ref(), bootstrap, kafkaCameras, kafkaFrames, parallelism, checkpointIntervalMs,
-                        System.out);
+                        kafkaFps, System.out);
                 return 0;
             }
             System.err.println("iefvad bench: starting a single-node Kafka broker in this process");
             try (org.iefvad.job.InProcessKafka broker = org.iefvad.job.InProcessKafka.start()) {
                 KafkaBench.run(v, model.ref(), broker.bootstrap(), kafkaCameras, kafkaFrames, parallelism,
-                        checkpointIntervalMs, System.out);
+                        checkpointIntervalMs, kafkaFps, System.out);
             }
             return 0;
         }

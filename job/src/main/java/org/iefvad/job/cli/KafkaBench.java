@@ -53,6 +53,12 @@ final class KafkaBench {
 
     static List<Result> run(Path video, ModelRef model, String bootstrap, List<Integer> cameraCounts, int totalFrames,
             int parallelism, long intervalMs, PrintStream out) throws Exception {
+        return run(video, model, bootstrap, cameraCounts, totalFrames, parallelism, intervalMs, null, out);
+    }
+
+    /** As the other run; {@code fps} not null sends frame i of every camera at i / fps seconds instead of in a burst. */
+    static List<Result> run(Path video, ModelRef model, String bootstrap, List<Integer> cameraCounts, int totalFrames,
+            int parallelism, long intervalMs, Double fps, PrintStream out) throws Exception {
         int maxPer = 0;
         for (int n : cameraCounts) {
             maxPer = Math.max(maxPer, perCamera(totalFrames, n));
@@ -78,14 +84,14 @@ final class KafkaBench {
         }
         long avgBytes = jpegs.stream().mapToLong(b -> b.length).sum() / jpegs.size();
         out.printf("kafka bench      %s as JPEG records (%d bytes on average), parallelism %d, checkpoints every %d ms "
-                + "(exactly once: a score is visible when its checkpoint completes)%n", video.getFileName(), avgBytes,
-                parallelism, intervalMs);
+                + "(exactly once: a score is visible when its checkpoint completes), %s%n", video.getFileName(), avgBytes,
+                parallelism, intervalMs, fps == null ? "sent in a burst" : "each camera paced at " + fps + " frames/s");
         out.printf("decode JPEG      %8.1f frames/s on one thread (the floor: the job cannot score frames faster "
                 + "per decoding core)%n", decodeFps);
         List<Result> results = new ArrayList<>();
         String run = Long.toString(System.currentTimeMillis(), 36);
         for (int n : cameraCounts) {
-            Result res = once(model, bootstrap, n, perCamera(totalFrames, n), jpegs, parallelism, intervalMs,
+            Result res = once(model, bootstrap, n, perCamera(totalFrames, n), jpegs, parallelism, intervalMs, fps,
                     "bench-" + run + "-" + n);
             results.add(res);
             out.printf("%3d cameras x %4d frames: %6.1f segments/s %7.1f frames/s  latency p50 %6.0f ms  p99 %6.0f ms  "
@@ -102,7 +108,7 @@ final class KafkaBench {
     }
 
     private static Result once(ModelRef model, String bootstrap, int cameras, int per, List<byte[]> jpegs,
-            int parallelism, long intervalMs, String prefix) throws Exception {
+            int parallelism, long intervalMs, Double fps, String prefix) throws Exception {
         String frames = prefix + "-frames", scores = prefix + "-scores", dead = prefix + "-dead";
         KafkaConnectors.ensureTopics(bootstrap, parallelism, List.of(frames, scores, dead));
         Path tmp = Files.createTempDirectory("iefvad-kafka-bench");
@@ -141,6 +147,12 @@ final class KafkaBench {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 for (int i = 0; i < per; i++) {
+                    if (fps != null) {
+                        long wait = first + Math.round(i * 1000.0 / fps) - System.currentTimeMillis();
+                        if (wait > 0) {
+                            Thread.sleep(wait);
+                        }
+                    }
                     for (int c = 0; c < cameras; c++) {
                         long now = System.currentTimeMillis();
                         sentAt[c][i] = now;
