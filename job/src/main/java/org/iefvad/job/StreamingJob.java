@@ -1,6 +1,7 @@
 package org.iefvad.job;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -71,19 +72,24 @@ public final class StreamingJob {
     /**
      * The Kafka job: frames-topic records are keyed by camera and decoded (bad records become dead
      * letters with their original bytes), then scored as in {@link #build}. Event time is the
-     * capture-time header. Still no watermarks: as with files, partial segments flush when a
-     * bounded run ends.
+     * capture-time header, one clock for all cameras, so unlike files the watermark means something:
+     * it trails the newest capture time per partition by the out-of-orderness, and a partition idle
+     * for {@code sourceIdleMs} stops holding it back. A camera that stays silent while the
+     * watermark moves on by the camera gap ends its sequence, and by the time-to-live loses its
+     * state ({@link StreamSettings}); a bounded run still flushes everything at its end.
      */
     public static DataStream<SegmentScore> buildKafka(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> source,
             ModelRef model, EncoderFactory encoder, Sink<SegmentScore> sink, Sink<DeadLetter> deadLetters,
             StreamSettings settings) throws IOException {
         DataStream<FrameRecord> records = env.fromSource(source,
-                        WatermarkStrategy.<FrameRecord>noWatermarks()
-                                .withTimestampAssigner((r, kafkaTs) -> r.eventTimeMs()),
+                        WatermarkStrategy.<FrameRecord>forBoundedOutOfOrderness(
+                                        Duration.ofMillis(settings.outOfOrdernessMs()))
+                                .withTimestampAssigner((r, kafkaTs) -> r.eventTimeMs())
+                                .withIdleness(Duration.ofMillis(settings.sourceIdleMs())),
                         KafkaConnectors.SOURCE_NAME)
                 .uid(KafkaConnectors.SOURCE_UID);
         SingleOutputStreamOperator<CameraFrame> frames = records.keyBy(FrameRecord::camera)
-                .process(new FrameRecordDecoder())
+                .process(new FrameRecordDecoder(settings.stateTtlMs()))
                 .name(FrameRecordDecoder.NAME).uid(FrameRecordDecoder.UID);
         return buildFrom(frames, frames.getSideOutput(SegmentAssembler.DEAD_LETTERS), model, encoder, sink,
                 deadLetters, settings);
@@ -118,11 +124,11 @@ public final class StreamingJob {
                 .name(SegmentEncodingFunction.NAME).uid(SegmentEncodingFunction.UID);
 
         DataStream<FusedStep> fused = encoded.keyBy(EncodedSegment::camera)
-                .process(new ContextWindowFunction(model, settings.idleGapMs()))
+                .process(new ContextWindowFunction(model, settings.stateTtlMs()))
                 .name(ContextWindowFunction.NAME).uid(ContextWindowFunction.UID);
 
         DataStream<FilteredStep> filtered = fused.keyBy(FusedStep::camera)
-                .process(KalmanFusionFunction.of(config, settings.idleGapMs()))
+                .process(KalmanFusionFunction.of(config, settings.stateTtlMs()))
                 .name(KalmanFusionFunction.NAME).uid(KalmanFusionFunction.UID);
 
         DataStream<SegmentScore> scores = filtered.map(new SegmentClassifier(model))

@@ -97,7 +97,7 @@ public class AlertFunction extends KeyedProcessFunction<String, SegmentScore, Al
             drop(t, ctx);
             t = null;
         }
-        long timer = Timers.idleAt(ctx.timestamp(), idleGapMs);
+        long timer = Timers.idleAt(ctx.timestamp(), ctx.timerService().currentWatermark(), idleGapMs);
         if (t == null || !t.open()) {
             if (!(s.score() >= rule.high())) {
                 if (t != null) {

@@ -17,8 +17,10 @@ import org.iefvad.model.ModelConfig;
 /**
  * Causal temporal encoding per camera (SPEC 2, attention "causal"): the output at segment t depends
  * on the last L(W-1)+1 segments only, so each camera keeps exactly those raw embeddings and reruns
- * the encoder stack on them; the last row equals the batch result. State is dropped once a camera
- * has been idle for {@code idleGapMs} of event time (or the input ends).
+ * the encoder stack on them; the last row equals the batch result. A segment number that does not
+ * increase means the camera started a new sequence (the assembler restarts at segment 0 after a
+ * gap): the window then starts empty, so no context leaks across the gap. State is dropped once a
+ * camera has been idle for {@code stateTtlMs} of event time (or the input ends).
  */
 public class ContextWindowFunction extends KeyedProcessFunction<String, EncodedSegment, FusedStep> {
     public static final String NAME = "context-window";
@@ -32,15 +34,15 @@ public class ContextWindowFunction extends KeyedProcessFunction<String, EncodedS
     public record ContextEntry(long segment, float[] zx, float[] ze) {}
 
     private final ModelRef model;
-    private final long idleGapMs;
+    private final long stateTtlMs;
     private transient FusionHead head;
     private transient int contextLength;
     private transient ListState<ContextEntry> window;
     private transient ValueState<Long> cleanup;
 
-    public ContextWindowFunction(ModelRef model, long idleGapMs) {
+    public ContextWindowFunction(ModelRef model, long stateTtlMs) {
         this.model = model;
-        this.idleGapMs = idleGapMs;
+        this.stateTtlMs = stateTtlMs;
     }
 
     @Override
@@ -67,6 +69,9 @@ public class ContextWindowFunction extends KeyedProcessFunction<String, EncodedS
         for (ContextEntry e : window.get()) {
             rows.add(e);
         }
+        if (!rows.isEmpty() && in.segment() <= rows.get(rows.size() - 1).segment()) {
+            rows.clear();
+        }
         rows.add(new ContextEntry(in.segment(), in.zx(), in.ze()));
         if (rows.size() > contextLength) {
             rows = new ArrayList<>(rows.subList(rows.size() - contextLength, rows.size()));
@@ -79,7 +84,7 @@ public class ContextWindowFunction extends KeyedProcessFunction<String, EncodedS
         }
         FusionHead.Step step = head.encodeLast(zx, ze);
         window.update(rows);
-        Timers.rearm(cleanup, ctx.timerService(), ctx.timestamp(), idleGapMs);
+        Timers.rearm(cleanup, ctx.timerService(), ctx.timestamp(), stateTtlMs);
         out.collect(FusedStep.of(in, step));
     }
 

@@ -13,18 +13,33 @@ import org.iefvad.model.VideoFrame;
  * (missing key or header, unreadable header, undecodable image, size not matching its headers,
  * frame index not after the camera's last good one) goes to {@link SegmentAssembler#DEAD_LETTERS}
  * with its original value bytes and the camera carries on. Keyed so that the last index per camera
- * is checkpointed state and survives a restore.
+ * is checkpointed state and survives a restore. That index is kept until the camera has sent
+ * nothing for {@code stateTtlMs} of event time, so within that time a replay is caught, and a
+ * camera that comes back later may start its frame counter again from 0.
  */
 public class FrameRecordDecoder extends KeyedProcessFunction<String, FrameRecord, CameraFrame> {
     public static final String NAME = "decode-frames";
     public static final String UID = "decode-frames-v1";
     public static final ValueStateDescriptor<Long> LAST_INDEX = new ValueStateDescriptor<>("last-frame-index-v1", Types.LONG);
 
+    public static final ValueStateDescriptor<Long> CLEANUP =
+            new ValueStateDescriptor<>("decode-cleanup-timer-v1", Types.LONG);
+
+    private final long stateTtlMs;
     private transient ValueState<Long> lastIndex;
+    private transient ValueState<Long> cleanup;
+
+    public FrameRecordDecoder(long stateTtlMs) {
+        if (stateTtlMs < 0) {
+            throw new IllegalArgumentException("state time-to-live must be >= 0, got " + stateTtlMs);
+        }
+        this.stateTtlMs = stateTtlMs;
+    }
 
     @Override
     public void open(OpenContext ctx) {
         lastIndex = getRuntimeContext().getState(LAST_INDEX);
+        cleanup = getRuntimeContext().getState(CLEANUP);
     }
 
     @Override
@@ -58,6 +73,13 @@ public class FrameRecordDecoder extends KeyedProcessFunction<String, FrameRecord
             return;
         }
         lastIndex.update(index);
+        Timers.rearm(cleanup, ctx.timerService(), ctx.timestamp(), stateTtlMs);
         out.collect(new CameraFrame(r.camera(), index, r.eventTimeMs(), frame.width(), frame.height(), frame.bgr()));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CameraFrame> out) {
+        lastIndex.clear();
+        cleanup.clear();
     }
 }

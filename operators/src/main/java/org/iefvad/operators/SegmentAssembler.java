@@ -19,7 +19,12 @@ import org.iefvad.model.SegmentEncoder;
  * the segment being filled goes to {@link #DEAD_LETTERS} and the camera carries on. When a camera
  * has been quiet for {@code flushGapMs} of event time (at the latest when a bounded input ends and
  * the watermark jumps to the maximum) its partial last segment is emitted and all its state is
- * dropped; a camera that comes back after that starts again at segment 0.
+ * dropped; a camera that comes back after that starts again at segment 0. That restart is how the
+ * operators downstream learn that a new sequence began (a segment number that does not increase):
+ * the context window and the Kalman state start fresh and an open alert closes. The gap counts
+ * from the later of the frame's time and the watermark when it arrived, so a lagging camera is not
+ * cut up. A flushed partial segment carries the flush time (last frame + gap) as its timestamp.
+ * After the flush this operator holds nothing for the camera, so its time-to-live is the gap.
  */
 public class SegmentAssembler extends KeyedProcessFunction<String, PreparedCameraFrame, SegmentFrames> {
     public static final String NAME = "assemble-segments";
@@ -74,7 +79,7 @@ public class SegmentAssembler extends KeyedProcessFunction<String, PreparedCamer
                     f.width(), f.height()));
             return;
         }
-        long timer = Timers.idleAt(ctx.timestamp(), flushGapMs);
+        long timer = Timers.idleAt(ctx.timestamp(), ctx.timerService().currentWatermark(), flushGapMs);
         if (c != null && c.flushTimer() != timer) {
             ctx.timerService().deleteEventTimeTimer(c.flushTimer());
         }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure decode frames/s, encoder and head segments/s on one thread, end-to-end segments/s of the "
-                + "streaming job, and the state a camera holds.")
+                + "streaming job, and the state a camera holds; with --kafka, the Kafka job's segments/s, frames/s and "
+                + "latency from frame to committed score for 1, 4, 16 and 64 cameras.")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--video", paramLabel = "<file>", description = "video (default: vtest.avi)")
     Path video;
@@ -38,9 +39,48 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "job parallelism in the end-to-end run (default: ${DEFAULT-VALUE})")
     int parallelism;
 
+    @Option(names = "--kafka", description = "instead: the Kafka job for each of --kafka-cameras, with a broker "
+            + "started in this process unless --bootstrap names one")
+    boolean kafka;
+
+    @Option(names = "--bootstrap", paramLabel = "<host:port>", description = "with --kafka: use this broker (topics bench-*)")
+    String bootstrap;
+
+    @Option(names = "--kafka-cameras", defaultValue = "1,4,16,64", split = ",", description = "with --kafka: camera counts (default: ${DEFAULT-VALUE})")
+    List<Integer> kafkaCameras;
+
+    @Option(names = "--kafka-frames", defaultValue = "1024", description = "with --kafka: frames per run, split over the "
+            + "cameras in whole segments, at least one each (default: ${DEFAULT-VALUE})")
+    int kafkaFrames;
+
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "500", description = "with --kafka: checkpoint interval, "
+            + "which bounds how soon a score is committed (default: ${DEFAULT-VALUE})")
+    long checkpointIntervalMs;
+
+    @Option(names = "--kafka-fps", paramLabel = "<n>", description = "with --kafka: send each camera's frames at this "
+            + "rate (default: all in a burst, which measures a saturated job)")
+    Double kafkaFps;
+
     @Override
     public Integer call() throws Exception {
         Path v = video != null ? video : DemoCommand.VTEST;
+        if (kafka) {
+            if (kafkaFrames < 16 || checkpointIntervalMs < 1 || kafkaCameras.stream().anyMatch(n -> n < 1)
+                    || (kafkaFps != null && !(kafkaFps > 0))) {
+                throw new IllegalArgumentException("--kafka-frames must be >= 16, cameras and the interval positive");
+            }
+            if (bootstrap != null) {
+                KafkaBench.run(v, model.ref(), bootstrap, kafkaCameras, kafkaFrames, parallelism, checkpointIntervalMs,
+                        kafkaFps, System.out);
+                return 0;
+            }
+            System.err.println("iefvad bench: starting a single-node Kafka broker in this process");
+            try (org.iefvad.job.InProcessKafka broker = org.iefvad.job.InProcessKafka.start()) {
+                KafkaBench.run(v, model.ref(), broker.bootstrap(), kafkaCameras, kafkaFrames, parallelism,
+                        checkpointIntervalMs, kafkaFps, System.out);
+            }
+            return 0;
+        }
         ModelFolder m = model.load();
         ModelConfig cfg = m.config();
         List<VideoFrame> frames = new ArrayList<>();

@@ -1,22 +1,52 @@
 package org.iefvad.job.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.iefvad.job.InProcessKafka;
+import org.iefvad.job.KafkaJob;
+import org.iefvad.job.StreamSettings;
+import org.iefvad.operators.FrameRecordFormat.ImageFormat;
+import org.iefvad.operators.ModelEncoderFactory;
 import org.iefvad.operators.ModelRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the streaming job on vtest.avi (Debian package opencv-doc) with the bundled model and print the scores.")
+        description = {"Run the streaming job on vtest.avi (Debian package opencv-doc) with the bundled model and print the scores.",
+            "With --kafka: start a single-node Kafka broker in this process, publish three sample videos as three "
+                    + "cameras, run the Kafka job bounded, and print the committed scores (read back with "
+                    + "read_committed) as JSON lines."})
 public final class DemoCommand implements Callable<Integer> {
     public static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
+    static final Path DATA = Path.of("/usr/share/doc/opencv-doc/examples/data");
 
     @Option(names = "--video", paramLabel = "<file>", description = "video to use instead of vtest.avi")
     Path video;
 
+    @Option(names = "--kafka", description = "the Kafka job on an in-process broker, three cameras")
+    boolean kafka;
+
+    @Option(names = "--limit", paramLabel = "<n>", description = "with --kafka: frames per camera at most (default: all)")
+    Long limit;
+
     @Override
     public Integer call() throws Exception {
+        if (kafka) {
+            return kafkaDemo();
+        }
         Path v = video != null ? video : VTEST;
         if (!Files.isRegularFile(v)) {
             System.err.println("iefvad demo: " + v + " is missing. It comes with Debian's opencv-doc package:\n"
@@ -26,5 +56,74 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.err.println("iefvad demo: scoring " + v + " with the bundled model (one JSON line per 16-frame segment)");
         return RunCommand.run(v, "vtest", ModelRef.bundled(), "-", null, 2000, null);
+    }
+
+    private int kafkaDemo() throws Exception {
+        Map<String, Path> cams = new LinkedHashMap<>();
+        cams.put("vtest", video != null ? video : VTEST);
+        cams.put("megamind", DATA.resolve("Megamind.avi"));
+        cams.put("tree", DATA.resolve("tree.avi"));
+        for (Path p : cams.values()) {
+            if (!Files.isRegularFile(p)) {
+                System.err.println("iefvad demo: " + p + " is missing. It comes with Debian's opencv-doc package:\n"
+                        + "  sudo apt-get install -y opencv-doc");
+                return 1;
+            }
+        }
+        if (limit != null && limit < 1) {
+            throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        }
+        System.err.println("iefvad demo: starting a single-node Kafka broker in this process");
+        try (InProcessKafka broker = InProcessKafka.start()) {
+            String bootstrap = broker.bootstrap();
+            for (Map.Entry<String, Path> e : cams.entrySet()) {
+                long sent = PublishCommand.publish(e.getValue(), e.getKey(), bootstrap, "demo-frames", null,
+                        ImageFormat.JPEG, limit == null ? Long.MAX_VALUE : limit, 2);
+                System.err.println("iefvad demo: published " + sent + " frames of " + e.getValue() + " as camera "
+                        + e.getKey());
+            }
+            KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, "demo-frames", "demo-scores", "demo-dead-letters",
+                    "iefvad-demo", "iefvad-demo", 60_000, true, 2);
+            ModelRef model = ModelRef.bundled();
+            Path cp = Files.createTempDirectory("iefvad-demo").resolve("checkpoints");
+            long t0 = System.nanoTime();
+            KafkaJob.run(k, model, new ModelEncoderFactory(model), cp, Duration.ofMillis(1000), 2,
+                    StreamSettings.defaults());
+            System.err.printf("iefvad demo: job done in %.1f s; committed scores (read_committed) follow%n",
+                    (System.nanoTime() - t0) / 1e9);
+            List<ConsumerRecord<byte[], byte[]>> scores = readCommitted(bootstrap, "demo-scores");
+            for (ConsumerRecord<byte[], byte[]> r : scores) {
+                System.out.println(new String(r.value(), StandardCharsets.UTF_8));
+            }
+            System.out.flush();
+            System.err.println("iefvad demo: " + scores.size() + " scores, "
+                    + readCommitted(bootstrap, "demo-dead-letters").size() + " dead letters");
+        }
+        return 0;
+    }
+
+    /** Everything committed in {@code topic} up to its end offsets now. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + topic + " timed out");
+                }
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 }

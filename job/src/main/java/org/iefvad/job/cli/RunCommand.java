@@ -95,6 +95,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "1", description = "Kafka mode: operator parallelism (default: ${DEFAULT-VALUE})")
     int parallelism;
 
+    @Option(names = "--camera-gap-ms", defaultValue = "60000", description = "Kafka mode: a camera silent for this long "
+            + "(event time, capture-time header) ends its sequence: its partial segment is scored, and it starts again at "
+            + "segment 0 with fresh context and Kalman state (default: ${DEFAULT-VALUE})")
+    long cameraGapMs;
+
+    @Option(names = "--state-ttl-ms", defaultValue = "600000", description = "Kafka mode: a camera silent for this long "
+            + "loses all its state, its last frame index included; at least the gap (default: ${DEFAULT-VALUE})")
+    long stateTtlMs;
+
     @Override
     public Integer call() throws Exception {
         if (checkpointIntervalMs < 1) {
@@ -164,7 +173,8 @@ public final class RunCommand implements Callable<Integer> {
         ModelRef ref = model.ref();
         long t0 = System.nanoTime();
         KafkaJob.run(k, ref, new ModelEncoderFactory(ref), checkpoints, Duration.ofMillis(checkpointIntervalMs),
-                parallelism, StreamSettings.defaults(), alertsTopic == null ? null : new KafkaJob.Alerts(alertsTopic, rules));
+                parallelism, StreamSettings.defaults().withCameraGap(cameraGapMs, stateTtlMs),
+                alertsTopic == null ? null : new KafkaJob.Alerts(alertsTopic, rules));
         System.err.printf("iefvad run: %s -> %s done in %.1f s; checkpoints in %s%n", framesTopic, scoresTopic,
                 (System.nanoTime() - t0) / 1e9, checkpoints.toAbsolutePath());
         return 0;

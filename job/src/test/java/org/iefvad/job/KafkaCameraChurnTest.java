@@ -1,0 +1,219 @@
+package org.iefvad.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.iefvad.model.FrameReader;
+import org.iefvad.model.VideoFrame;
+import org.iefvad.operators.FrameRecordFormat;
+import org.iefvad.operators.FrameRecordFormat.ImageFormat;
+import org.iefvad.operators.KafkaConnectors;
+import org.iefvad.operators.ModelEncoderFactory;
+import org.iefvad.operators.ModelRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Camera churn in Kafka mode: cameras that go silent while another camera's capture times move the
+ * watermark on get their partial segments scored during the run (camera gap), and a camera that
+ * stays away longer than the time-to-live is forgotten (its frame counter may restart). The job is
+ * unbounded and the frames come in two phases, so nothing here is flushed by the end of the input.
+ */
+@Timeout(180)
+class KafkaCameraChurnTest {
+    static final long B = 1_700_000_000_000L;
+    static final long GAP = 2_000;
+    static final long TTL = 5_000;
+    static final int CHURN = 20;
+    static KafkaClusterTestKit kafka;
+    static String bootstrap;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                        .setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        bootstrap = kafka.bootstrapServers();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    record Frame(String camera, long index, long captureMs) {}
+
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                assertTrue(System.nanoTime() < deadline, "reading " + topic + " timed out");
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static void publish(String topic, List<Frame> frames, List<byte[]> images) throws Exception {
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        List<Frame> sorted = new ArrayList<>(frames);
+        // one partition in capture-time order: the watermark follows the shared clock
+        sorted.sort(Comparator.comparingLong(Frame::captureMs));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (Frame f : sorted) {
+                producer.send(KafkaJobTest.raw(topic, f.camera(), images.get((int) (f.index() % images.size())),
+                        f.index(), f.captureMs()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until at least {@code n} scores are committed and returns them, read while the job still runs. */
+    static List<ConsumerRecord<byte[], byte[]>> waitForScores(String topic, int n, JobClient job) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<ConsumerRecord<byte[], byte[]>> seen;
+        while ((seen = readCommitted(topic)).size() < n) {
+            assertTrue(System.nanoTime() < deadline, "only " + seen.size() + " of " + n + " committed scores within 90 s");
+            assertTrue(!job.getJobStatus().get().isTerminalState(), "job ended: " + job.getJobStatus().get());
+            Thread.sleep(250);
+        }
+        return seen;
+    }
+
+    static void add(List<Frame> to, String cam, long fromIndex, int count, long start, long stepMs) {
+        for (int i = 0; i < count; i++) {
+            to.add(new Frame(cam, fromIndex + i, start + stepMs * i));
+        }
+    }
+
+    @Test
+    void silentCamerasAreFlushedDuringTheRunAndForgottenAfterTheTimeToLive(@TempDir Path tmp) throws Exception {
+        List<byte[]> images = new ArrayList<>();
+        try (FrameReader r = FrameReader.open(KafkaJobTest.ped2("testing", "01"))) {
+            VideoFrame f;
+            while (images.size() < 48 && (f = r.next()) != null) {
+                images.add(FrameRecordFormat.encodeImage(f, ImageFormat.JPEG));
+            }
+        }
+        String frames = "churn-frames", scores = "churn-scores", dead = "churn-dead";
+        KafkaConnectors.ensureTopics(bootstrap, 1, List.of(frames, scores, dead));
+
+        List<Frame> phase1 = new ArrayList<>();
+        for (int c = 0; c < CHURN; c++) {
+            // 33..47 frames: two full segments and a partial one, then silence
+            add(phase1, "cam-" + c, 0, 33 + c % 15, B + 300L * c, 40);
+        }
+        add(phase1, "back-gap", 0, 20, B, 40);
+        add(phase1, "back-gap", 20, 20, B + 4_000, 40); // 3.2 s later: past the gap, within the TTL
+        add(phase1, "back-ttl", 0, 20, B, 40);
+        add(phase1, "clock", 0, 21, B, 500); // to B + 10 s: past every churn camera's last frame + gap
+        List<Frame> phase2 = new ArrayList<>();
+        add(phase2, "back-ttl", 0, 20, B + 12_000, 40); // same frames again, after the TTL
+        add(phase2, "clock", 21, 20, B + 10_500, 500);
+
+        KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, frames, scores, dead, "churn", "iefvad-churn", 60_000,
+                false, 1);
+        ModelRef model = ModelRef.bundled();
+        StreamExecutionEnvironment env = LocalExecution.environment(
+                KafkaJob.configuration(tmp.resolve("cp"), Duration.ofMillis(300), false), 1);
+        KafkaJob.build(env, k, model, new ModelEncoderFactory(model),
+                StreamSettings.defaults().withCameraGap(GAP, TTL).withWatermarks(100, 1_000));
+        JobClient job = env.executeAsync("churn-test");
+        List<ConsumerRecord<byte[], byte[]>> committed;
+        int deadLetters;
+        try {
+            publish(frames, phase1, images);
+            // 20 x 3 churn segments, back-gap 2 sequences x 2, back-ttl 2, clock 1
+            waitForScores(scores, 3 * CHURN + 4 + 2 + 1, job);
+            publish(frames, phase2, images);
+            committed = waitForScores(scores, 3 * CHURN + 4 + 2 + 1 + 2 + 1, job);
+            Thread.sleep(1_000); // a few more checkpoints: anything scored twice would show now
+            committed = readCommitted(scores);
+            deadLetters = readCommitted(dead).size();
+        } finally {
+            job.cancel().get();
+        }
+
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> rows = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : committed) {
+            rows.add(json.readTree(r.value()));
+        }
+        assertEquals(70, rows.size(), "one score per segment");
+        Map<String, List<JsonNode>> byCam = KafkaJobTest.byCamera(committed);
+        int partial = 0;
+        for (JsonNode r : rows) {
+            if (r.get("last_frame").asLong() - r.get("first_frame").asLong() + 1 < 16) {
+                partial++;
+            }
+        }
+        System.out.println("camera churn: " + rows.size() + " committed scores, " + partial
+                + " partial segments flushed by the camera gap while the job ran");
+        assertEquals(CHURN + 2 + 2, partial, "every silent camera's partial segment, scored before the input ended");
+        for (int c = 0; c < CHURN; c++) {
+            List<JsonNode> l = byCam.get("cam-" + c);
+            assertEquals(3, l.size(), "cam-" + c);
+            assertEquals(2, l.get(2).get("segment").asLong());
+            assertEquals(32 + c % 15, l.get(2).get("last_frame").asLong());
+        }
+        assertEquals(List.of("0:0-15", "1:16-19", "0:20-35", "1:36-39"), ranges(byCam.get("back-gap")),
+                "after the gap a new sequence starts at segment 0");
+        List<JsonNode> back = byCam.get("back-ttl");
+        assertEquals(List.of("0:0-15", "1:16-19", "0:0-15", "1:16-19"), ranges(back),
+                "after the TTL the camera's frame counter may start again");
+        assertEquals(back.get(0).get("score").asDouble(), back.get(2).get("score").asDouble(), 1e-5,
+                "the same frames with fresh context and Kalman state score the same");
+        assertEquals(0, deadLetters, "the restarted counter was not taken for a replay");
+    }
+
+    static List<String> ranges(List<JsonNode> rows) {
+        return rows.stream().map(r -> r.get("segment").asLong() + ":" + r.get("first_frame").asLong() + "-"
+                + r.get("last_frame").asLong()).toList();
+    }
+}
