@@ -14,6 +14,7 @@ import org.iefvad.job.KafkaJob;
 import org.iefvad.job.StreamSettings;
 import org.iefvad.operators.FrameRecordFormat.ImageFormat;
 import org.iefvad.operators.ModelEncoderFactory;
+import org.iefvad.operators.AlertRules;
 import org.iefvad.operators.ModelRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the streaming job on vtest.avi (Debian package opencv-doc) with the bundled model and print the scores.",
             "With --kafka: start a single-node Kafka broker in this process, publish three sample videos as three "
-                    + "cameras, run the Kafka job bounded, and print the committed scores (read back with "
-                    + "read_committed) as JSON lines."})
+                    + "cameras, run the Kafka job bounded, and print the committed scores and alerts (read back "
+                    + "with read_committed) as JSON lines."})
 public final class DemoCommand implements Callable<Integer> {
     public static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
     static final Path DATA = Path.of("/usr/share/doc/opencv-doc/examples/data");
@@ -35,6 +36,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--limit", paramLabel = "<n>", description = "with --kafka: frames per camera at most (default: all)")
     Long limit;
+
+    @Option(names = "--alert-rule", paramLabel = "[<camera>=]<high>,<k>,<low>,<m>",
+            description = "with --kafka: alert rule as in run (default: 0.9,3,0.5,3); repeatable")
+    List<String> alertRules = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -82,15 +87,19 @@ public final class DemoCommand implements Callable<Integer> {
             Path cp = Files.createTempDirectory("iefvad-demo").resolve("checkpoints");
             long t0 = System.nanoTime();
             KafkaJob.run(k, model, new ModelEncoderFactory(model), cp, Duration.ofMillis(1000), 2,
-                    StreamSettings.defaults());
-            System.err.printf("iefvad demo: job done in %.1f s; committed scores (read_committed) follow%n",
+                    StreamSettings.defaults(), new KafkaJob.Alerts("demo-alerts", AlertRules.parse(alertRules)));
+            System.err.printf("iefvad demo: job done in %.1f s; committed scores, then alerts (read_committed) follow%n",
                     (System.nanoTime() - t0) / 1e9);
             List<ConsumerRecord<byte[], byte[]>> scores = readCommitted(bootstrap, "demo-scores");
             for (ConsumerRecord<byte[], byte[]> r : scores) {
                 System.out.println(new String(r.value(), StandardCharsets.UTF_8));
             }
+            List<ConsumerRecord<byte[], byte[]>> alerts = readCommitted(bootstrap, "demo-alerts");
+            for (ConsumerRecord<byte[], byte[]> r : alerts) {
+                System.out.println(new String(r.value(), StandardCharsets.UTF_8));
+            }
             System.out.flush();
-            System.err.println("iefvad demo: " + scores.size() + " scores, "
+            System.err.println("iefvad demo: " + scores.size() + " scores, " + alerts.size() + " alert records, "
                     + readCommitted(bootstrap, "demo-dead-letters").size() + " dead letters");
         }
         return 0;
