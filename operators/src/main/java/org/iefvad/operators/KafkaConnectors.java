@@ -80,7 +80,12 @@ public final class KafkaConnectors {
             try {
                 existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new IllegalStateException("cannot reach Kafka at " + bootstrap + ": " + e.getMessage(), e);
+                // a timeout carries no message: say what it was
+                Throwable why = e.getCause() != null ? e.getCause() : e;
+                String what = why.getMessage() != null ? why.getMessage()
+                        : why instanceof java.util.concurrent.TimeoutException ? "no answer within 30 s"
+                        : why.getClass().getSimpleName();
+                throw new IllegalStateException("cannot reach Kafka at " + bootstrap + ": " + what, e);
             }
             for (String t : new LinkedHashSet<>(topics)) {
                 if (existing.contains(t)) {
