@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Proof 5 for the dead-letter reasons that {@link KafkaJobTest} does not cover: a frame size that
- * changes within a segment, a missing capture.time.ms, a header that is not a number, a record
+ * Proof 5 for the dead-letter reasons that {@link KafkaJobTest} does not cover: a single frame of
+ * another size within a segment (while a camera whose resolution changes for good starts a new
+ * sequence and loses nothing), a missing capture.time.ms, a header that is not a number, a record
  * without key and an empty value. All bad cameras go through one bounded job run on one broker,
  * because a job start costs more than the records; each reason is then checked on its own.
  */
@@ -84,6 +85,10 @@ class KafkaDeadLetterReasonsTest {
             for (int i = 0; i < 20; i++) {
                 byte[] image = i == 5 ? smallJpeg : jpeg(i);
                 producer.send(record("resize", image, Long.toString(i), Long.toString(now + 100L * i)));
+            }
+            for (int i = 0; i < 20; i++) {
+                byte[] image = i < 10 ? jpeg(i) : halfSizeJpeg(video.get(i));
+                producer.send(record("switch", image, Long.toString(i), Long.toString(now + 100L * i)));
             }
             // each of these cameras: good frames 0..3, the bad record as frame 4, good frames 5..8
             Map<String, Bad> bad = new LinkedHashMap<>();
@@ -178,15 +183,29 @@ class KafkaDeadLetterReasonsTest {
         JsonNode d = onlyDeadLetter("resize");
         assertEquals(5, d.get("index").asLong());
         assertTrue(d.get("reason").asText().startsWith("frame size 180x120"), d.toString());
-        assertTrue(d.get("reason").asText().contains("differs from segment 0 (360x240"), d.toString());
-        // the assembler sees decoded frames only, so the format documents payload null here
-        assertTrue(d.get("payload") == null || d.get("payload").isNull(), d.toString());
+        assertTrue(d.get("reason").asText().contains("differs from the sequence's 360x240x1 at segment 0, and the next "
+                + "frame, 6, has the sequence's size again"), d.toString());
+        assertPayload(smallJpeg, d);
         List<JsonNode> s = scores.get("resize");
         assertEquals(2, s.size(), "19 frames of the same size make one full and one partial segment: " + s);
         assertEquals(0, s.get(0).get("first_frame").asLong());
         assertEquals(16, s.get(0).get("last_frame").asLong(), "frame 5 left out, so frame 16 completes segment 0");
         assertEquals(17, s.get(1).get("first_frame").asLong());
         assertEquals(19, s.get(1).get("last_frame").asLong());
+        assertGoodCameraComplete();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aCameraThatChangesResolutionForGoodStartsANewSequenceAndLosesNoFrame() {
+        assertTrue(!dead.containsKey("switch"), "no frame set aside: " + dead.get("switch"));
+        List<JsonNode> s = scores.get("switch");
+        assertEquals(2, s.size(), "the 10 frames of each size make one partial segment each: " + s);
+        assertEquals(List.of(0L, 0L), s.stream().map(n -> n.get("segment").asLong()).toList(),
+                "the new size starts a new sequence at segment 0 (fresh context window and Kalman state)");
+        assertEquals(List.of(0L, 9L, 10L, 19L), List.of(s.get(0).get("first_frame").asLong(),
+                s.get(0).get("last_frame").asLong(), s.get(1).get("first_frame").asLong(),
+                s.get(1).get("last_frame").asLong()));
         assertGoodCameraComplete();
     }
 
@@ -240,6 +259,7 @@ class KafkaDeadLetterReasonsTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void nothingElseWasSetAsideOrLost() {
         assertEquals(List.of("", "bad-number", "empty", "no-capture", "resize"), List.copyOf(dead.keySet()));
-        assertEquals(List.of("bad-number", "empty", "good", "no-capture", "resize"), List.copyOf(scores.keySet()));
+        assertEquals(List.of("bad-number", "empty", "good", "no-capture", "resize", "switch"),
+                List.copyOf(scores.keySet()));
     }
 }

@@ -25,7 +25,7 @@ public class FramePreparation extends RichMapFunction<CameraFrame, PreparedCamer
     @Override
     public PreparedCameraFrame map(CameraFrame f) {
         VideoFrame v = new VideoFrame(f.index(), f.width(), f.height(), f.bgr());
-        return new PreparedCameraFrame(f.camera(), f.index(), f.timestampMs(), encoder.prepare(v));
+        return new PreparedCameraFrame(f.camera(), f.index(), f.timestampMs(), encoder.prepare(v), f.source());
     }
 
     @Override

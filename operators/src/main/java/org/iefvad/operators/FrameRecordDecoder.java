@@ -74,7 +74,8 @@ public class FrameRecordDecoder extends KeyedProcessFunction<String, FrameRecord
         }
         lastIndex.update(index);
         Timers.rearm(cleanup, ctx.timerService(), ctx.timestamp(), stateTtlMs);
-        out.collect(new CameraFrame(r.camera(), index, r.eventTimeMs(), frame.width(), frame.height(), frame.bgr()));
+        out.collect(new CameraFrame(r.camera(), index, r.eventTimeMs(), frame.width(), frame.height(), frame.bgr(),
+                r.image()));
     }
 
     @Override

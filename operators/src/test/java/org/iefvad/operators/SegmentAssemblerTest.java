@@ -16,7 +16,64 @@ class SegmentAssemblerTest {
     static PreparedCameraFrame frame(String cam, long i, int w, int h) {
         byte[] px = new byte[w * h];
         px[0] = (byte) i;
-        return new PreparedCameraFrame(cam, i, i * 100, new PreparedFrame(i, w, h, 1, px));
+        return new PreparedCameraFrame(cam, i, i * 100, new PreparedFrame(i, w, h, 1, px), new byte[] {(byte) i, 42});
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, PreparedCameraFrame, SegmentFrames> harness(long gapMs)
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new SegmentAssembler(gapMs),
+                PreparedCameraFrame::camera, Types.STRING);
+    }
+
+    static List<DeadLetter> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, PreparedCameraFrame, SegmentFrames> h) {
+        return h.getSideOutput(SegmentAssembler.DEAD_LETTERS) == null ? List.of()
+                : h.getSideOutput(SegmentAssembler.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+    }
+
+    static List<String> cut(List<SegmentFrames> segments) {
+        return segments.stream().map(s -> s.camera() + s.segment() + ":" + s.firstFrame() + "-" + s.lastFrame()
+                + "/" + s.frames().get(0).width()).toList();
+    }
+
+    @Test
+    void aCameraThatChangesResolutionStartsANewSequenceAndLosesNoFrame() throws Exception {
+        try (var h = harness(5_000)) {
+            // 20 frames at width 4, then 20 at width 6: a resolution change after segment 0 and 4 frames
+            for (long i = 0; i < 40; i++) {
+                h.processElement(frame("a", i, i < 20 ? 4 : 6, 3), i * 100);
+            }
+            assertEquals(List.of("a0:0-15/4", "a1:16-19/4", "a0:20-35/6"), cut(h.extractOutputValues()),
+                    "the partial segment of the old size is scored, then a new sequence starts at segment 0");
+            h.processWatermark(Long.MAX_VALUE);
+            assertEquals(List.of("a0:0-15/4", "a1:16-19/4", "a0:20-35/6", "a1:36-39/6"), cut(h.extractOutputValues()));
+            assertEquals(List.of(), deadLetters(h), "a lasting change of size sets no frame aside");
+            assertEquals(0, h.numKeyedStateEntries());
+            assertEquals(0, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
+    void anOddFrameKeepsItsOriginalBytesAndALastOddFrameIsSetAsideAtTheGap() throws Exception {
+        try (var h = harness(1_000)) {
+            for (long i = 0; i < 6; i++) {
+                // frame 2 is a glitch; frames 4 and 5 have two more sizes, and frame 5 is the last one
+                int w = i == 2 ? 6 : i == 4 ? 8 : i == 5 ? 10 : 4;
+                h.processElement(frame("a", i, w, 3), i * 100);
+            }
+            assertEquals(List.of(2L, 4L), deadLetters(h).stream().map(DeadLetter::index).toList());
+            DeadLetter glitch = deadLetters(h).get(0);
+            assertTrue(java.util.Arrays.equals(new byte[] {2, 42}, glitch.payload()), "the original bytes travel");
+            assertTrue(glitch.reason().contains("the next frame, 3, has the sequence's size again"), glitch.reason());
+            assertTrue(deadLetters(h).get(1).reason().contains("yet another size"), deadLetters(h).get(1).reason());
+            assertEquals(1, h.numEventTimeTimers(), "a held frame needs no timer of its own");
+            h.processWatermark(1_500);
+            assertEquals(List.of("a0:0-3/4"), cut(h.extractOutputValues()), "frames 0, 1 and 3");
+            assertEquals(List.of(2L, 4L, 5L), deadLetters(h).stream().map(DeadLetter::index).toList());
+            assertTrue(deadLetters(h).get(2).reason().contains("no frame followed within the camera gap of 1000 ms"),
+                    deadLetters(h).get(2).reason());
+            assertEquals(0, h.numKeyedStateEntries(), "the held frame went with the rest of the camera's state");
+            assertEquals(0, h.numEventTimeTimers());
+        }
     }
 
     @Test
@@ -45,6 +102,7 @@ class SegmentAssemblerTest {
             assertEquals(20, dead.get(0).index());
             assertTrue(dead.get(0).reason().contains("6x3x1") && dead.get(0).reason().contains("4x3x1"),
                     dead.get(0).reason());
+            assertTrue(java.util.Arrays.equals(new byte[] {20, 42}, dead.get(0).payload()));
             assertTrue(h.numKeyedStateEntries() > 0);
 
             h.processWatermark(Long.MAX_VALUE);
