@@ -25,7 +25,17 @@ public final class IefvadCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int rc = execute(args);
+        if (ClusterExecution.active()) {
+            // Under a Flink client (application mode runs main() inside the JobManager), exiting
+            // would take the client or the JobManager down with it: report a failure instead.
+            if (rc != 0) {
+                throw new IllegalStateException("iefvad " + String.join(" ", args) + " failed with exit code " + rc
+                        + "; the error is printed above");
+            }
+            return;
+        }
+        System.exit(rc);
     }
 
     /** Runs a command line; errors print one clear line (the input and what was wrong), no stack trace. */

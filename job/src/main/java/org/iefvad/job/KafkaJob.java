@@ -147,6 +147,39 @@ public final class KafkaJob {
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
+    /**
+     * Creates missing topics, then hands the job to the Flink cluster this program runs under
+     * ({@link ClusterExecution}); returns when the job ends, or at once when the client submits
+     * detached. Resuming is the cluster's business: its high availability after a crash, a
+     * savepoint ({@code flink run -s}, the operator's upgrade) after a stop.
+     *
+     * @param checkpointUri null for the cluster's {@code execution.checkpointing.dir}
+     * @param parallelism null for the cluster's default
+     */
+    public static JobExecutionResult submit(Settings k, ModelRef model, EncoderFactory encoder, String checkpointUri,
+            Duration interval, Integer parallelism, StreamSettings settings, Alerts alerts) throws Exception {
+        StreamExecutionEnvironment env = ClusterExecution.environment(
+                ClusterExecution.configuration(checkpointUri, interval), parallelism);
+        ensureTopics(k, alerts);
+        build(env, k, model, encoder, settings, alerts);
+        return env.execute(jobName(k));
+    }
+
+    private static void ensureTopics(Settings k, Alerts alerts) throws Exception {
+        List<String> topics = new ArrayList<>(k.topics());
+        if (alerts != null) {
+            topics.add(alerts.topic());
+        }
+        List<String> created = KafkaConnectors.ensureTopics(k.bootstrap(), k.partitions(), topics);
+        if (!created.isEmpty()) {
+            System.err.println("iefvad run: created topics " + String.join(", ", created));
+        }
+    }
+
+    static String jobName(Settings k) {
+        return "iefvad run " + k.framesTopic() + " -> " + k.scoresTopic();
+    }
+
     /** Creates missing topics, builds and runs the job in this JVM; returns when it ends (bounded) or fails. */
     public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
             Duration interval, int parallelism, StreamSettings settings) throws Exception {
@@ -156,20 +189,13 @@ public final class KafkaJob {
     /** As the other run; with {@code alerts} not null, alerts go to its topic (created when missing). */
     public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
             Duration interval, int parallelism, StreamSettings settings, Alerts alerts) throws Exception {
-        List<String> topics = new ArrayList<>(k.topics());
-        if (alerts != null) {
-            topics.add(alerts.topic());
-        }
-        List<String> created = KafkaConnectors.ensureTopics(k.bootstrap(), k.partitions(), topics);
-        if (!created.isEmpty()) {
-            System.err.println("iefvad run: created topics " + String.join(", ", created));
-        }
+        ensureTopics(k, alerts);
         Optional<Path> resume = latestCheckpoint(checkpoints);
         resume.ifPresent(p -> System.err.println("iefvad run: resuming from " + p));
         // a bounded run is expected to finish: a failure ends it instead of replaying forever
         StreamExecutionEnvironment env = LocalExecution.environment(configuration(checkpoints, interval, !k.bounded()),
                 parallelism);
         build(env, k, model, encoder, settings, alerts);
-        return env.execute("iefvad run " + k.framesTopic() + " -> " + k.scoresTopic());
+        return env.execute(jobName(k));
     }
 }

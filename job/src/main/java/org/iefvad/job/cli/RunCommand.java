@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.iefvad.job.ClusterExecution;
 import org.iefvad.job.KafkaJob;
 import org.iefvad.job.LocalExecution;
 import org.iefvad.job.StreamSettings;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
         description = {"Run the streaming job in-process (local Flink MiniCluster, RocksDB state, periodic checkpoints) "
                 + "on a video file or a folder of frames (--source; one JSON line per 16-frame segment), "
                 + "or between Kafka topics (--bootstrap; scores, dead letters and alerts committed exactly once, "
-                + "resuming from the newest checkpoint in --checkpoints)."})
+                + "resuming from the newest checkpoint in --checkpoints).",
+                "Kafka mode started by a Flink client (flink run, application mode) goes to that client's cluster instead."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--source", paramLabel = "<video | folder>", description = "video file or folder of frames (name order)")
     Path source;
@@ -44,8 +46,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "-", paramLabel = "<file.jsonl | ->", description = "where scores go (default: standard output)")
     String out;
 
-    @Option(names = "--checkpoints", paramLabel = "<dir>", description = "checkpoint folder (default: a new temporary folder)")
-    Path checkpoints;
+    @Option(names = "--checkpoints", paramLabel = "<dir | uri>", description = "checkpoint folder (default: a new temporary "
+            + "folder); on a Flink cluster a URI every pod reaches (s3://..., default: the cluster's execution.checkpointing.dir)")
+    String checkpoints;
 
     @Option(names = "--checkpoint-interval-ms", defaultValue = "2000", description = "checkpoint interval (default: ${DEFAULT-VALUE})")
     long checkpointIntervalMs;
@@ -92,8 +95,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bounded", description = "Kafka mode: stop at the frames topic's end as of the start, instead of running until stopped")
     boolean bounded;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Kafka mode: operator parallelism (default: ${DEFAULT-VALUE})")
-    int parallelism;
+    @Option(names = "--parallelism", paramLabel = "<n>", description = "Kafka mode: operator parallelism (default: 1 in-process, "
+            + "the cluster's parallelism.default on a cluster)")
+    Integer parallelism;
 
     @Option(names = "--camera-gap-ms", defaultValue = "60000", description = "Kafka mode: a camera silent for this long "
             + "(event time, capture-time header) ends its sequence: its partial segment is scored, and it starts again at "
@@ -128,7 +132,8 @@ public final class RunCommand implements Callable<Integer> {
         if (alertsTopic != null) {
             throw new IllegalArgumentException("--alerts-topic is for Kafka mode (--bootstrap); with --source use --alerts");
         }
-        return run(source, camera, model.ref(), out, checkpoints, checkpointIntervalMs, deadLetters, alerts, rules);
+        return run(source, camera, model.ref(), out, localFolder(checkpoints), checkpointIntervalMs, deadLetters, alerts,
+                rules);
     }
 
     static int run(Path source, String camera, ModelRef model, String out, Path checkpoints, long intervalMs,
@@ -152,11 +157,12 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runKafka(AlertRules rules) throws Exception {
+        boolean cluster = ClusterExecution.active();
         List<String> missing = new java.util.ArrayList<>();
         if (framesTopic == null) missing.add("--frames-topic");
         if (scoresTopic == null) missing.add("--scores-topic");
         if (deadLetterTopic == null) missing.add("--dead-letter-topic");
-        if (checkpoints == null) missing.add("--checkpoints (kept, so that a restart resumes)");
+        if (checkpoints == null && !cluster) missing.add("--checkpoints (kept, so that a restart resumes)");
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("Kafka mode needs " + String.join(", ", missing));
         }
@@ -164,20 +170,49 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--camera, --out and --dead-letters are for --source; in Kafka mode "
                     + "cameras come from the record keys and output goes to --scores-topic and --dead-letter-topic");
         }
-        if (parallelism < 1) {
+        if (parallelism != null && parallelism < 1) {
             throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
         }
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "iefvad-" + scoresTopic;
         KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, framesTopic, scoresTopic, deadLetterTopic, group, prefix,
                 transactionTimeoutMs, bounded, partitions);
         ModelRef ref = model.ref();
+        StreamSettings settings = StreamSettings.defaults().withCameraGap(cameraGapMs, stateTtlMs);
+        KafkaJob.Alerts alertSink = alertsTopic == null ? null : new KafkaJob.Alerts(alertsTopic, rules);
         long t0 = System.nanoTime();
-        KafkaJob.run(k, ref, new ModelEncoderFactory(ref), checkpoints, Duration.ofMillis(checkpointIntervalMs),
-                parallelism, StreamSettings.defaults().withCameraGap(cameraGapMs, stateTtlMs),
-                alertsTopic == null ? null : new KafkaJob.Alerts(alertsTopic, rules));
+        if (cluster) {
+            System.err.println("iefvad run: submitting to the Flink cluster of this client");
+            KafkaJob.submit(k, ref, new ModelEncoderFactory(ref), checkpoints, Duration.ofMillis(checkpointIntervalMs),
+                    parallelism, settings, alertSink);
+            return 0;
+        }
+        Path folder = localFolder(checkpoints);
+        KafkaJob.run(k, ref, new ModelEncoderFactory(ref), folder, Duration.ofMillis(checkpointIntervalMs),
+                parallelism == null ? 1 : parallelism, settings, alertSink);
         System.err.printf("iefvad run: %s -> %s done in %.1f s; checkpoints in %s%n", framesTopic, scoresTopic,
-                (System.nanoTime() - t0) / 1e9, checkpoints.toAbsolutePath());
+                (System.nanoTime() - t0) / 1e9, folder.toAbsolutePath());
         return 0;
+    }
+
+    /** In-process runs keep checkpoints in a local folder; a URI with another scheme is for a cluster. */
+    public static Path localFolder(String checkpoints) {
+        if (checkpoints == null) {
+            return null;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(checkpoints);
+        } catch (java.net.URISyntaxException e) {
+            return Path.of(checkpoints);
+        }
+        if (uri.getScheme() == null || uri.getScheme().length() == 1) {
+            return Path.of(checkpoints);
+        }
+        if (uri.getScheme().equals("file")) {
+            return Path.of(uri);
+        }
+        throw new IllegalArgumentException("--checkpoints " + checkpoints + ": an in-process run needs a local folder; "
+                + uri.getScheme() + ":// storage is for a job submitted to a Flink cluster (flink run, application mode)");
     }
 
     static String stem(String name) {
