@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +19,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.iefvad.operators.Alert;
 import org.iefvad.operators.AlertRules;
 import org.iefvad.operators.DeadLetter;
+import org.iefvad.operators.DeadLetterSerializer;
 import org.iefvad.operators.EncoderFactory;
 import org.iefvad.operators.JsonRecordSerializer;
 import org.iefvad.operators.KafkaConnectors;
@@ -78,16 +80,26 @@ public final class KafkaJob {
         build(env, k, model, encoder, settings, null);
     }
 
-    /** As the other build; with {@code alerts} not null, alerts go to its topic. */
+    /**
+     * As the other build; with {@code alerts} not null, alerts go to its topic. Dead letters are
+     * kept within {@link DeadLetterSerializer#DEFAULT_MAX_RECORD_BYTES}, which any topic with
+     * Kafka's default limits takes.
+     */
     public static void build(StreamExecutionEnvironment env, Settings k, ModelRef model, EncoderFactory encoder,
             StreamSettings settings, Alerts alerts) throws IOException {
+        build(env, k, model, encoder, settings, alerts, DeadLetterSerializer.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /** As the other build, with dead letters of up to {@code deadLetterMaxBytes} (see {@link #ensureTopics}). */
+    public static void build(StreamExecutionEnvironment env, Settings k, ModelRef model, EncoderFactory encoder,
+            StreamSettings settings, Alerts alerts, int deadLetterMaxBytes) throws IOException {
         DataStream<SegmentScore> scores = StreamingJob.buildKafka(env,
                 KafkaConnectors.frameSource(k.bootstrap(), k.framesTopic(), k.groupId(), k.bounded()),
                 model, encoder,
                 KafkaConnectors.<SegmentScore>exactlyOnceSink(k.bootstrap(), JsonRecordSerializer.scores(k.scoresTopic()),
                         k.transactionalIdPrefix() + "-scores", k.transactionTimeoutMs()),
-                KafkaConnectors.<DeadLetter>exactlyOnceSink(k.bootstrap(),
-                        JsonRecordSerializer.deadLetters(k.deadLetterTopic()),
+                KafkaConnectors.deadLetterSink(k.bootstrap(),
+                        new DeadLetterSerializer(k.deadLetterTopic(), deadLetterMaxBytes),
                         k.transactionalIdPrefix() + "-dead-letters", k.transactionTimeoutMs()),
                 settings);
         if (alerts != null) {
@@ -160,20 +172,29 @@ public final class KafkaJob {
             Duration interval, Integer parallelism, StreamSettings settings, Alerts alerts) throws Exception {
         StreamExecutionEnvironment env = ClusterExecution.environment(
                 ClusterExecution.configuration(checkpointUri, interval), parallelism);
-        ensureTopics(k, alerts);
-        build(env, k, model, encoder, settings, alerts);
+        int deadLetterMaxBytes = ensureTopics(k, alerts);
+        build(env, k, model, encoder, settings, alerts, deadLetterMaxBytes);
         return env.execute(jobName(k));
     }
 
-    private static void ensureTopics(Settings k, Alerts alerts) throws Exception {
+    /**
+     * Creates the topics that are missing (a dead-letter topic with room for large frames,
+     * {@link KafkaConnectors#DEAD_LETTER_TOPIC_MAX_BYTES}) and returns the size of the largest
+     * dead letter the dead-letter topic takes, as it is now configured.
+     */
+    static int ensureTopics(Settings k, Alerts alerts) throws Exception {
         List<String> topics = new ArrayList<>(k.topics());
         if (alerts != null) {
             topics.add(alerts.topic());
         }
-        List<String> created = KafkaConnectors.ensureTopics(k.bootstrap(), k.partitions(), topics);
+        List<String> created = KafkaConnectors.ensureTopics(k.bootstrap(), k.partitions(), topics,
+                Map.of(k.deadLetterTopic(), Map.of("max.message.bytes",
+                        Integer.toString(KafkaConnectors.DEAD_LETTER_TOPIC_MAX_BYTES))));
         if (!created.isEmpty()) {
             System.err.println("iefvad run: created topics " + String.join(", ", created));
         }
+        // a larger limit than this is allowed but not used: one dead letter need not fill a huge request
+        return Math.min(KafkaConnectors.maxMessageBytes(k.bootstrap(), k.deadLetterTopic()), 64 * 1024 * 1024);
     }
 
     static String jobName(Settings k) {
@@ -189,7 +210,7 @@ public final class KafkaJob {
     /** As the other run; with {@code alerts} not null, alerts go to its topic (created when missing). */
     public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
             Duration interval, int parallelism, StreamSettings settings, Alerts alerts) throws Exception {
-        ensureTopics(k, alerts);
+        int deadLetterMaxBytes = ensureTopics(k, alerts);
         Optional<Path> resume = latestCheckpoint(checkpoints);
         resume.ifPresent(p -> System.err.println("iefvad run: resuming from " + p));
         // a bounded run is expected to finish: a failure ends it instead of replaying forever

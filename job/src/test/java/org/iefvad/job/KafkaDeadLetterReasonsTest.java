@@ -51,6 +51,8 @@ class KafkaDeadLetterReasonsTest {
     static final String SCORES = "dlr-scores";
     static final String DEAD = "dlr-dead";
     static final int GOOD_FRAMES = 32;
+    static final int DEAD_MAX_BYTES = 300_000;
+    static byte[] hugeGarbage;
 
     static KafkaClusterTestKit kafka;
     static String bootstrap;
@@ -76,6 +78,14 @@ class KafkaDeadLetterReasonsTest {
 
         assertEquals(GOOD_FRAMES, PublishCommand.publish(KafkaJobTest.ped2("testing", "01"), "good", bootstrap, FRAMES,
                 null, ImageFormat.JPEG, GOOD_FRAMES, 1));
+        // a dead-letter topic that exists already, with a smaller record limit than the job would choose
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(DEAD, 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", Integer.toString(DEAD_MAX_BYTES))))).all().get();
+        }
+        hugeGarbage = new byte[400_000];
+        new java.util.Random(4).nextBytes(hugeGarbage);
         long now = System.currentTimeMillis();
         Properties p = new Properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -95,6 +105,7 @@ class KafkaDeadLetterReasonsTest {
             bad.put("no-capture", new Bad(jpeg(4), "4", null));
             bad.put("bad-number", new Bad(jpeg(4), "4", "12:00:00.400"));
             bad.put("empty", new Bad(new byte[0], "4", Long.toString(now + 400)));
+            bad.put("huge", new Bad(hugeGarbage, "4", Long.toString(now + 400)));
             for (Map.Entry<String, Bad> e : bad.entrySet()) {
                 for (int i = 0; i < 9; i++) {
                     producer.send(i == 4 ? record(e.getKey(), e.getValue().value, e.getValue().index,
@@ -244,6 +255,19 @@ class KafkaDeadLetterReasonsTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aDeadLetterTooLargeForAnExistingTopicGoesOutWithoutItsBytesAndTheJobCarriesOn() {
+        JsonNode d = onlyDeadLetter("huge");
+        assertEquals(4, d.get("index").asLong());
+        assertTrue(d.get("reason").asText().startsWith("undecodable image"), d.toString());
+        assertTrue(d.get("reason").asText().endsWith("its original value of 400000 bytes is left out, because with it "
+                + "this dead letter would be larger than the 300000 bytes the dead-letter topic takes"), d.toString());
+        assertTrue(d.get("payload") == null || d.get("payload").isNull(), "no payload");
+        assertRestScored("huge");
+        assertGoodCameraComplete();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void anEmptyValueIsSetAside() {
         JsonNode d = onlyDeadLetter("empty");
         assertTrue(d.get("reason").asText().startsWith("empty value (no image) ("), d.toString());
@@ -258,8 +282,8 @@ class KafkaDeadLetterReasonsTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void nothingElseWasSetAsideOrLost() {
-        assertEquals(List.of("", "bad-number", "empty", "no-capture", "resize"), List.copyOf(dead.keySet()));
-        assertEquals(List.of("bad-number", "empty", "good", "no-capture", "resize", "switch"),
+        assertEquals(List.of("", "bad-number", "empty", "huge", "no-capture", "resize"), List.copyOf(dead.keySet()));
+        assertEquals(List.of("bad-number", "empty", "good", "huge", "no-capture", "resize", "switch"),
                 List.copyOf(scores.keySet()));
     }
 }

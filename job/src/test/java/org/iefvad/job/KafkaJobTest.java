@@ -160,6 +160,9 @@ class KafkaJobTest {
         }
         byte[] jpeg = FrameRecordFormat.encodeImage(first, ImageFormat.JPEG);
         byte[] garbage = "this is not an image".getBytes(StandardCharsets.UTF_8);
+        // fits the frames topic (1 MB by default), but as base64 in JSON it would not fit a default topic
+        byte[] hugeGarbage = new byte[900_000];
+        new java.util.Random(9).nextBytes(hugeGarbage);
         long now = System.currentTimeMillis();
         Properties p = new Properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -167,6 +170,7 @@ class KafkaJobTest {
                 new ByteArraySerializer())) {
             producer.send(raw(topic, "bad-image", garbage, 0L, now));
             producer.send(raw(topic, "no-index", jpeg, null, now));
+            producer.send(raw(topic, "huge", hugeGarbage, 0L, now));
             // "back": frames 0, 1, 2, then 1 again
             for (long i : new long[] {0, 1, 2, 1}) {
                 producer.send(raw(topic, "back", jpeg, i, now + 100 * i));
@@ -181,7 +185,11 @@ class KafkaJobTest {
                 StreamSettings.defaults());
 
         Map<String, List<JsonNode>> dead = byCamera(readCommitted("dl-dead"));
-        assertEquals(List.of("back", "bad-image", "no-index"), List.copyOf(dead.keySet()));
+        assertEquals(List.of("back", "bad-image", "huge", "no-index"), List.copyOf(dead.keySet()));
+        assertEquals(KafkaConnectors.DEAD_LETTER_TOPIC_MAX_BYTES, KafkaConnectors.maxMessageBytes(bootstrap, "dl-dead"),
+                "the job created its dead-letter topic with room for large frames");
+        assertArrayEquals(hugeGarbage, Base64.getDecoder().decode(dead.get("huge").get(0).get("payload").asText()),
+                "a 900 KB value is kept whole: its 1.2 MB dead letter fits the topic the job made");
         dead.values().forEach(l -> assertEquals(1, l.size(), "one dead letter per unusable record: " + l));
         JsonNode bad = dead.get("bad-image").get(0);
         assertTrue(bad.get("reason").asText().startsWith("undecodable image"), bad.toString());

@@ -3,6 +3,7 @@ package org.iefvad.operators;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -16,14 +17,23 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The job's Kafka source and exactly-once sinks, and topic creation. */
 public final class KafkaConnectors {
     public static final String SOURCE_NAME = "kafka-frames";
     public static final String SOURCE_UID = "kafka-frames-v1";
+    /**
+     * max.message.bytes of a dead-letter topic the job creates: room for a frame of up to about
+     * 6 MB as base64 in JSON. A dead-letter topic that exists already keeps its own limit, which
+     * the job reads ({@link #maxMessageBytes}) and respects ({@link DeadLetterSerializer}).
+     */
+    public static final int DEAD_LETTER_TOPIC_MAX_BYTES = 8 * 1024 * 1024;
 
     private KafkaConnectors() {}
 
@@ -55,7 +65,21 @@ public final class KafkaConnectors {
      */
     public static <T> KafkaSink<T> exactlyOnceSink(String bootstrap, KafkaRecordSerializationSchema<T> serializer,
             String transactionalIdPrefix, long transactionTimeoutMs) {
+        return exactlyOnceSink(bootstrap, serializer, transactionalIdPrefix, transactionTimeoutMs, new Properties());
+    }
+
+    /** The dead-letter sink: its producer takes records as large as its serializer lets through. */
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, DeadLetterSerializer serializer,
+            String transactionalIdPrefix, long transactionTimeoutMs) {
         Properties p = new Properties();
+        p.setProperty("max.request.size", Integer.toString(Math.max(1_048_576, serializer.maxRecordBytes())));
+        return exactlyOnceSink(bootstrap, serializer, transactionalIdPrefix, transactionTimeoutMs, p);
+    }
+
+    private static <T> KafkaSink<T> exactlyOnceSink(String bootstrap, KafkaRecordSerializationSchema<T> serializer,
+            String transactionalIdPrefix, long transactionTimeoutMs, Properties producer) {
+        Properties p = new Properties();
+        p.putAll(producer);
         p.setProperty("transaction.timeout.ms", Long.toString(transactionTimeoutMs));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
@@ -71,11 +95,14 @@ public final class KafkaConnectors {
      * default replication) and returns their names; errors name the topic.
      */
     public static List<String> ensureTopics(String bootstrap, int partitions, List<String> topics) throws Exception {
-        Properties p = new Properties();
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        return ensureTopics(bootstrap, partitions, topics, Map.of());
+    }
+
+    /** As the other ensureTopics; a topic it creates gets its entry of {@code configs}, if any. */
+    public static List<String> ensureTopics(String bootstrap, int partitions, List<String> topics,
+            Map<String, Map<String, String>> configs) throws Exception {
         List<String> created = new ArrayList<>();
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = admin(bootstrap)) {
             Set<String> existing;
             try {
                 existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -92,7 +119,8 @@ public final class KafkaConnectors {
                     continue;
                 }
                 try {
-                    admin.createTopics(List.of(new NewTopic(t, Optional.of(partitions), Optional.empty())))
+                    admin.createTopics(List.of(new NewTopic(t, Optional.of(partitions), Optional.empty())
+                                    .configs(configs.getOrDefault(t, Map.of()))))
                             .all().get(30, TimeUnit.SECONDS);
                     created.add(t);
                 } catch (ExecutionException e) {
@@ -104,5 +132,25 @@ public final class KafkaConnectors {
             }
         }
         return created;
+    }
+
+    /** The topic's max.message.bytes: the largest record batch the broker accepts for it. */
+    public static int maxMessageBytes(String bootstrap, String topic) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+            ConfigEntry e = c.get("max.message.bytes");
+            if (e == null || e.value() == null) {
+                throw new IllegalStateException("topic " + topic + " reports no max.message.bytes");
+            }
+            return Integer.parseInt(e.value());
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        return Admin.create(p);
     }
 }
