@@ -67,7 +67,15 @@ class KafkaJobTest {
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // Some tests use capture times from 2023, and the sinks stamp each record with its
+                // capture time. The default 7-day retention then deletes them at the broker's first
+                // retention check, 30 s after start: every commit marker (wall-clock time) rolls the
+                // segment under the records before it, so committed scores vanished mid-test.
+                .setConfigProp("log.retention.ms", "-1")
+                // and should anything still be deleted, it happens within a second, not by chance
+                .setConfigProp("log.initial.task.delay.ms", "0")
+                .setConfigProp("log.retention.check.interval.ms", "1000");
         extra.forEach(b::setConfigProp);
         KafkaClusterTestKit kafka = b.build();
         kafka.format();
