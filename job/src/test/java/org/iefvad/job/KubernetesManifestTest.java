@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +28,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.util.TimeUtils;
+import org.iefvad.job.cli.RunCommand;
 import org.iefvad.operators.AlertRules;
 import org.iefvad.operators.FrameSource;
 import org.iefvad.operators.JsonLinesSink;
@@ -46,9 +55,10 @@ import picocli.CommandLine.ParseResult;
  * Keeps k8s/ honest against the code: the manifests' arguments are real {@code iefvad run}
  * options that parse and pass the command's own checks; the topics in topics.yaml are the topics
  * the manifests name; the broker's transaction.max.timeout.ms covers the sinks' transaction
- * timeout; the FlinkDeployment's Flink settings are the ones the code sets; its "blocked"
- * annotation matches how {@code run} builds its environment; and UPGRADE.md's uid table lists
- * exactly the uids and state names in the code and in the job graphs the code builds.
+ * timeout; the FlinkDeployment starts {@code IefvadCommand.main}, leaves to the cluster what the
+ * cluster supplies (checkpoint storage, parallelism) and its flinkConfiguration does supply it,
+ * with the settings the code sets; and UPGRADE.md's uid table lists exactly the uids and state
+ * names in the code and in the job graphs the code builds.
  */
 class KubernetesManifestTest {
     static final Path ROOT = repositoryRoot();
@@ -59,7 +69,13 @@ class KubernetesManifestTest {
     static final Set<String> NOT_FOR_KAFKA = Set.of("--source", "--camera", "--out", "--dead-letters", "--alerts",
             "--bounded");
     static final List<String> KAFKA_REQUIRED = List.of("--bootstrap", "--frames-topic", "--scores-topic",
-            "--dead-letter-topic", "--checkpoints");
+            "--dead-letter-topic");
+    /**
+     * Options whose value a FlinkDeployment states elsewhere: execution.checkpointing.dir and
+     * spec.job.parallelism. Passing them as args too would give one setting two places to drift.
+     */
+    static final List<String> SUPPLIED_BY_THE_CLUSTER = List.of("--checkpoints", "--parallelism");
+    static final String JAR_URI = "local:///opt/flink/usrlib/iefvad.jar";
     static final List<String> TOPIC_OPTIONS = List.of("--frames-topic", "--scores-topic", "--dead-letter-topic",
             "--alerts-topic");
 
@@ -118,8 +134,6 @@ class KubernetesManifestTest {
     static Map<String, List<String>> runArgs() throws IOException {
         Map<String, List<String>> out = new LinkedHashMap<>();
         JsonNode job = flinkDeployment().path("spec").path("job");
-        assertEquals(IefvadCommand.class.getName(), job.path("entryClass").asText(), "entryClass is not the jar's main class");
-        assertEquals("local:///opt/iefvad/iefvad.jar", job.path("jarURI").asText());
         out.put("flink-deployment.yaml", strings(job.path("args"), "spec.job.args"));
         JsonNode c = singlePodContainer();
         List<String> command = strings(c.path("command"), "command");
@@ -145,6 +159,13 @@ class KubernetesManifestTest {
         return spec.defaultValue();
     }
 
+    static ParseResult parseRun(List<String> args) {
+        ParseResult run = new CommandLine(new IefvadCommand()).parseArgs(args.toArray(String[]::new)).subcommand();
+        assertNotNull(run, "no subcommand in " + args);
+        assertEquals("run", run.commandSpec().name());
+        return run;
+    }
+
     static List<String> values(List<String> args, String option) {
         ParseResult run = new CommandLine(new IefvadCommand()).parseArgs(args.toArray(String[]::new)).subcommand();
         return run.hasMatchedOption(option) ? run.matchedOption(option).stringValues() : List.of();
@@ -165,9 +186,7 @@ class KubernetesManifestTest {
             }
             // picocli parses every value with the option's own type (unknown options and
             // non-numbers fail here)
-            ParseResult run = new CommandLine(new IefvadCommand()).parseArgs(args.toArray(String[]::new)).subcommand();
-            assertNotNull(run, file + ": no subcommand");
-            assertEquals("run", run.commandSpec().name());
+            ParseResult run = parseRun(args);
             for (String o : KAFKA_REQUIRED) {
                 assertTrue(run.hasMatchedOption(o), file + ": Kafka mode needs " + o);
             }
@@ -176,13 +195,22 @@ class KubernetesManifestTest {
             AlertRules.parse(rules);
             assertTrue(rules.isEmpty() || run.hasMatchedOption("--alerts-topic"),
                     file + ": --alert-rule needs --alerts-topic in Kafka mode");
+            if (file.equals("single-pod.yaml")) {
+                // in-process: the checkpoints must be a local folder (s3:// is refused here), given
+                // as an absolute path on the pod's volume, where the next pod finds them
+                assertTrue(run.hasMatchedOption("--checkpoints"), file + ": an in-process run needs --checkpoints");
+                Path folder = RunCommand.localFolder(value(args, "--checkpoints"));
+                assertTrue(folder.isAbsolute(), file + ": --checkpoints " + folder + " is not an absolute path");
+            }
             StreamSettings.defaults().withCameraGap(Long.parseLong(value(args, "--camera-gap-ms")),
                     Long.parseLong(value(args, "--state-ttl-ms")));
             new KafkaJob.Settings(value(args, "--bootstrap"), value(args, "--frames-topic"), value(args, "--scores-topic"),
                     value(args, "--dead-letter-topic"), value(args, "--group"), value(args, "--transactional-id-prefix"),
                     Long.parseLong(value(args, "--transaction-timeout-ms")), false,
                     Integer.parseInt(value(args, "--partitions")));
-            assertTrue(Integer.parseInt(value(args, "--parallelism")) >= 1, file + ": --parallelism");
+            if (run.hasMatchedOption("--parallelism")) {
+                assertTrue(Integer.parseInt(value(args, "--parallelism")) >= 1, file + ": --parallelism");
+            }
             assertTrue(Long.parseLong(value(args, "--checkpoint-interval-ms")) >= 1, file + ": --checkpoint-interval-ms");
             assertNotNull(value(args, "--transactional-id-prefix"),
                     file + ": set --transactional-id-prefix explicitly, it must stay the same across upgrades");
@@ -262,6 +290,20 @@ class KubernetesManifestTest {
         code.keySet().removeAll(Set.of("execution.checkpointing.dir", "state.backend.rocksdb.localdir",
                 "execution.state-recovery.path"));
         assertFalse(code.isEmpty());
+        // what `run --bootstrap` sets at job level when it is submitted to a cluster
+        Map<String, String> cluster = ClusterExecution.configuration(null, interval).toMap();
+        assertFalse(cluster.isEmpty());
+        assertFalse(cluster.containsKey("execution.checkpointing.dir"), "no --checkpoints, no job-level checkpoint dir");
+        for (Map.Entry<String, String> e : cluster.entrySet()) {
+            String other = code.put(e.getKey(), e.getValue());
+            if (other != null && e.getKey().endsWith("interval")) {
+                assertEquals(TimeUtils.parseDuration(other), TimeUtils.parseDuration(e.getValue()),
+                        e.getKey() + ": the in-process and the cluster configuration differ");
+            } else if (other != null) {
+                assertTrue(other.equalsIgnoreCase(e.getValue()), e.getKey() + ": in-process " + other + ", cluster "
+                        + e.getValue());
+            }
+        }
         for (Map.Entry<String, String> e : code.entrySet()) {
             JsonNode v = conf.path(e.getKey());
             assertFalse(v.isMissingNode(), "flinkConfiguration lacks " + e.getKey() + " (the code sets " + e.getValue() + ")");
@@ -278,26 +320,92 @@ class KubernetesManifestTest {
                 "checkpoints need a durable URI, not " + conf.path("execution.checkpointing.dir"));
         assertTrue(conf.path("execution.checkpointing.savepoint-dir").asText().matches("(s3|gs|abfss?|hdfs|file)://.+"));
         assertEquals("savepoint", spec.path("job").path("upgradeMode").asText());
-        assertEquals(spec.path("job").path("parallelism").asInt(), Integer.parseInt(value(args, "--parallelism")),
-                "spec.job.parallelism and --parallelism differ");
+        assertTrue(spec.path("job").path("parallelism").asInt() >= 1, "spec.job.parallelism must be set");
+    }
+
+    @Test
+    void flinkDeploymentStartsTheMainOfIefvadCommandFromUserCode() throws Exception {
+        JsonNode job = flinkDeployment().path("spec").path("job");
+        String entry = job.path("entryClass").asText();
+        assertEquals(IefvadCommand.class.getName(), entry, "entryClass is not the jar's main class");
+        Method main = Class.forName(entry).getMethod("main", String[].class);
+        assertTrue(Modifier.isStatic(main.getModifiers()) && Modifier.isPublic(main.getModifiers()),
+                entry + ".main is not public static");
+        assertEquals(void.class, main.getReturnType(), entry + ".main does not return void");
+        // user code, so that the jar's bundled Flink and slf4j copies stay behind Flink's own
+        // (parent-first patterns); in /opt/flink/lib they would precede flink-dist on the classpath
+        String jar = job.path("jarURI").asText();
+        assertFalse(jar.startsWith("local:///opt/flink/lib/"), "the fat jar must not go into Flink's lib/: " + jar);
+        assertEquals(JAR_URI, jar);
     }
 
     /**
-     * The FlinkDeployment says "blocked" exactly as long as {@code run --bootstrap} builds its own
-     * local environment; whoever changes that must revisit the manifest and UPGRADE.md.
+     * The args leave out what the cluster supplies, and the cluster does supply it: the
+     * environment that {@code run} gets under a Flink client, built from this manifest's
+     * flinkConfiguration, has the checkpoint storage and the parallelism.
      */
     @Test
-    void blockedAnnotationMatchesHowRunBuildsItsEnvironment() throws Exception {
-        String kafkaJob = Files.readString(ROOT.resolve("job/src/main/java/org/iefvad/job/KafkaJob.java"));
-        String local = Files.readString(ROOT.resolve("job/src/main/java/org/iefvad/job/LocalExecution.java"));
-        boolean localOnly = kafkaJob.contains("LocalExecution.environment(") && local.contains("createLocalEnvironment(");
-        String annotation = flinkDeployment().path("metadata").path("annotations").path("iefvad/cluster-submission").asText();
-        assertEquals(localOnly ? "blocked" : "supported", annotation,
-                "KafkaJob.run " + (localOnly ? "still builds a local MiniCluster" : "no longer builds a local MiniCluster")
-                        + ": update flink-deployment.yaml's annotation and UPGRADE.md");
-        String runbook = Files.readString(K8S.resolve("UPGRADE.md"));
-        assertEquals(localOnly, runbook.contains("createLocalEnvironment"),
-                "UPGRADE.md must explain the local MiniCluster exactly while the code builds one");
+    void flinkDeploymentLeavesCheckpointStorageAndParallelismToTheCluster() throws Exception {
+        JsonNode spec = flinkDeployment().path("spec");
+        List<String> args = strings(spec.path("job").path("args"), "spec.job.args");
+        ParseResult run = parseRun(args);
+        for (String o : SUPPLIED_BY_THE_CLUSTER) {
+            assertNotNull(runSpec().findOption(o), o + " is no longer an option of iefvad run: revisit this test");
+            assertFalse(run.hasMatchedOption(o), "flink-deployment.yaml passes " + o
+                    + ", which the cluster supplies (execution.checkpointing.dir, spec.job.parallelism)");
+        }
+        Map<String, String> conf = new TreeMap<>();
+        spec.path("flinkConfiguration").fields().forEachRemaining(e -> conf.put(e.getKey(), e.getValue().asText()));
+        int parallelism = spec.path("job").path("parallelism").asInt();
+        Duration interval = Duration.ofMillis(Long.parseLong(value(args, "--checkpoint-interval-ms")));
+        // the cluster's configuration as the client sees it; the operator turns spec.job.parallelism
+        // into parallelism.default
+        Configuration cluster = Configuration.fromMap(conf);
+        cluster.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        StreamExecutionEnvironment env = underFlinkClient(cluster, () -> ClusterExecution.environment(
+                ClusterExecution.configuration(run.matchedOptionValue("--checkpoints", null), interval),
+                run.matchedOptionValue("--parallelism", null)));
+        assertEquals(conf.get("execution.checkpointing.dir"),
+                env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        assertEquals(parallelism, env.getParallelism());
+        // and without the cluster's checkpoint dir the same args are refused
+        Configuration bare = cluster.clone();
+        bare.removeConfig(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> underFlinkClient(bare, () -> ClusterExecution.environment(
+                        ClusterExecution.configuration(run.matchedOptionValue("--checkpoints", null), interval), null)));
+        assertTrue(e.getMessage().contains("no checkpoint storage"), e.getMessage());
+    }
+
+    interface EnvironmentSupplier {
+        StreamExecutionEnvironment get() throws Exception;
+    }
+
+    /** Runs {@code body} with a client context environment, as {@code flink run} and application mode do. */
+    static StreamExecutionEnvironment underFlinkClient(Configuration cluster, EnvironmentSupplier body) throws Exception {
+        StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), cluster,
+                KubernetesManifestTest.class.getClassLoader(), false, false);
+        try {
+            assertTrue(ClusterExecution.active(), "no client context environment");
+            return body.get();
+        } finally {
+            StreamContextEnvironment.unsetAsContext();
+        }
+    }
+
+    /**
+     * libtorch is loaded through JNI by DJL; the manifest has DJL's classes resolved parent-first,
+     * so that every job on a TaskManager shares the one native library (UPGRADE.md, "Image").
+     */
+    @Test
+    void djlResolvesParentFirst() throws Exception {
+        String patterns = flinkDeployment().path("spec").path("flinkConfiguration")
+                .path("classloader.parent-first-patterns.additional").asText();
+        // the class that calls System.load for libtorch; not initialised, so nothing native loads here
+        String loader = "ai.djl.pytorch.jni.LibUtils";
+        Class.forName(loader, false, KubernetesManifestTest.class.getClassLoader());
+        assertTrue(Stream.of(patterns.split(";")).map(String::strip).anyMatch(p -> !p.isEmpty() && loader.startsWith(p)),
+                "classloader.parent-first-patterns.additional (" + patterns + ") does not cover " + loader);
     }
 
     // ---- UPGRADE.md against the code ----
