@@ -130,8 +130,34 @@ public final class KafkaConnectors {
                     }
                 }
             }
+            awaitLeaders(admin, created);
         }
         return created;
+    }
+
+    /**
+     * Waits until every partition of new {@code topics} has a leader. createTopics returns before
+     * that, and an idempotent producer that writes into a partition still moving to its leader
+     * was seen (on a loaded machine) to get NOT_LEADER_OR_FOLLOWER and then retry forever on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + String.join(", ", topics)
+                        + " were created but have no leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** The topic's max.message.bytes: the largest record batch the broker accepts for it. */
