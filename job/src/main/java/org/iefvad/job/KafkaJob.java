@@ -216,7 +216,7 @@ public final class KafkaJob {
         // a bounded run is expected to finish: a failure ends it instead of replaying forever
         StreamExecutionEnvironment env = LocalExecution.environment(configuration(checkpoints, interval, !k.bounded()),
                 parallelism);
-        build(env, k, model, encoder, settings, alerts);
+        build(env, k, model, encoder, settings, alerts, deadLetterMaxBytes);
         return env.execute(jobName(k));
     }
 }
