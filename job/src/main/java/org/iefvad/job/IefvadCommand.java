@@ -2,6 +2,7 @@ package org.iefvad.job;
 
 import java.util.concurrent.Callable;
 import org.iefvad.job.cli.BenchCommand;
+import org.iefvad.job.cli.BrokerCommand;
 import org.iefvad.job.cli.DemoCommand;
 import org.iefvad.job.cli.EvalCommand;
 import org.iefvad.job.cli.PublishCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "iefvad", mixinStandardHelpOptions = true, version = "iefvad 0.1.0",
         description = "IEF-VAD Stream: uncertainty-weighted image-event fusion for video anomaly detection on Flink.",
         subcommands = {DemoCommand.class, RunCommand.class, PublishCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, BrokerCommand.class})
 public final class IefvadCommand implements Callable<Integer> {
 
     @Override

@@ -114,6 +114,14 @@ class KafkaDeadLetterReasonsTest {
                 }
             }
             producer.send(record(null, jpeg(0), "0", Long.toString(now)));
+            // a camera whose clock runs 3 hours fast: nothing wrong with its frames, and its scores
+            // must not carry a timestamp the broker refuses (more than 1 hour ahead by default). It
+            // comes last: its capture times move the partition's watermark 3 hours on, which ends
+            // every other camera's open sequence (README, Delivery and state)
+            for (int i = 0; i < 9; i++) {
+                producer.send(record("fast-clock", jpeg(i), Long.toString(i),
+                        Long.toString(now + 3 * 3_600_000L + 100L * i)));
+            }
             producer.flush();
         }
 
@@ -268,6 +276,14 @@ class KafkaDeadLetterReasonsTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aCameraWhoseClockRunsHoursAheadIsScoredAndBlocksNoCommit() {
+        assertTrue(!dead.containsKey("fast-clock"), "no dead letter: " + dead.get("fast-clock"));
+        KafkaJobTest.assertSegments("fast-clock", scores.get("fast-clock"), 9);
+        assertGoodCameraComplete();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void anEmptyValueIsSetAside() {
         JsonNode d = onlyDeadLetter("empty");
         assertTrue(d.get("reason").asText().startsWith("empty value (no image) ("), d.toString());
@@ -283,7 +299,7 @@ class KafkaDeadLetterReasonsTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void nothingElseWasSetAsideOrLost() {
         assertEquals(List.of("", "bad-number", "empty", "huge", "no-capture", "resize"), List.copyOf(dead.keySet()));
-        assertEquals(List.of("bad-number", "empty", "good", "huge", "no-capture", "resize", "switch"),
+        assertEquals(List.of("bad-number", "empty", "fast-clock", "good", "huge", "no-capture", "resize", "switch"),
                 List.copyOf(scores.keySet()));
     }
 }
