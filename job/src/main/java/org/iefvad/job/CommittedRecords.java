@@ -46,6 +46,10 @@ public final class CommittedRecords {
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> parts = c.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
+        if (parts.isEmpty()) {
+            c.close();
+            throw new IllegalArgumentException("topic " + topic + " does not exist at " + bootstrap);
+        }
         c.assign(parts);
         c.seekToBeginning(parts);
         return c;

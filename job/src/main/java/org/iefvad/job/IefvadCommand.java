@@ -6,6 +6,7 @@ import org.iefvad.job.cli.BrokerCommand;
 import org.iefvad.job.cli.DemoCommand;
 import org.iefvad.job.cli.EvalCommand;
 import org.iefvad.job.cli.PublishCommand;
+import org.iefvad.job.cli.ReadCommand;
 import org.iefvad.job.cli.RunCommand;
 import org.iefvad.job.cli.ScoreCommand;
 import org.iefvad.job.cli.TrainCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "iefvad", mixinStandardHelpOptions = true, version = "iefvad 0.1.0",
         description = "IEF-VAD Stream: uncertainty-weighted image-event fusion for video anomaly detection on Flink.",
         subcommands = {DemoCommand.class, RunCommand.class, PublishCommand.class, TrainCommand.class, EvalCommand.class, ScoreCommand.class,
-                BenchCommand.class, BrokerCommand.class})
+                BenchCommand.class, BrokerCommand.class, ReadCommand.class})
 public final class IefvadCommand implements Callable<Integer> {
 
     @Override

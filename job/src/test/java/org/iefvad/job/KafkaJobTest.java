@@ -215,6 +215,33 @@ class KafkaJobTest {
         assertSegments("back", scores.get("back"), 3);
     }
 
+    @Test
+    void readPrintsOnlyCommittedRecordsOnePerLine() throws Exception {
+        KafkaConnectors.ensureTopics(bootstrap, 1, List.of("read-topic"));
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "read-test");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("read-topic", "{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>("read-topic", "{\"n\":2}".getBytes(StandardCharsets.UTF_8)));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("read-topic", "{\"n\":3}".getBytes(StandardCharsets.UTF_8)));
+            producer.abortTransaction();
+        }
+        CommandLineTest.Outcome r = CommandLineTest.iefvad("read", "--bootstrap", bootstrap, "--topic", "read-topic");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("{\"n\":1}\n{\"n\":2}\n", r.out(), "the aborted record is not shown");
+        assertTrue(r.err().contains("iefvad read: 2 committed records in read-topic"), r.err());
+        CommandLineTest.Outcome missing = CommandLineTest.iefvad("read", "--bootstrap", bootstrap, "--topic", "no-such");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("iefvad read: error: topic no-such does not exist at " + bootstrap),
+                missing.err());
+    }
+
     /** Starts the unbounded job, waits until {@code until} committed scores are visible, cancels it. */
     static void runUntil(KafkaJob.Settings k, Path checkpoints, int until) throws Exception {
         ModelRef model = ModelRef.bundled();
