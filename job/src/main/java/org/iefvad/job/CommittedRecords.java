@@ -20,7 +20,8 @@ public final class CommittedRecords {
 
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = fromBeginning(bootstrap, topic, Map.of())) {
+        Map<String, String> limit = Map.of(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        try (KafkaConsumer<byte[], byte[]> c = fromBeginning(bootstrap, topic, limit)) {
             List<TopicPartition> parts = List.copyOf(c.assignment());
             // with read_committed the end offsets are the last stable offsets: open transactions
             // neither show nor hold the read back
@@ -44,8 +45,14 @@ public final class CommittedRecords {
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.putAll(extra);
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+        List<TopicPartition> parts;
+        try {
+            parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            c.close();
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrap + ": no answer within "
+                    + p.getProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000") + " ms", e);
+        }
         if (parts.isEmpty()) {
             c.close();
             throw new IllegalArgumentException("topic " + topic + " does not exist at " + bootstrap);

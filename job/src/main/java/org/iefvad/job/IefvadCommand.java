@@ -45,6 +45,9 @@ public final class IefvadCommand implements Callable<Integer> {
         // DJL must never call home or download: the libtorch binary comes from the Maven artifact.
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
+        // Kafka's server artifacts bring a log4j2.yaml that log4j's status logger reports as an
+        // ERROR on every in-process broker start, although logging goes through slf4j-simple
+        System.setProperty("log4j2.statusLoggerLevel", "OFF");
         org.iefvad.job.cli.CommandLines.set(args);
         CommandLine cl = new CommandLine(new IefvadCommand());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -63,6 +66,9 @@ public final class IefvadCommand implements Callable<Integer> {
         while (c.getCause() != null && c.getCause() != c
                 && (c.getMessage() == null || c.getClass().getName().startsWith("org.apache.flink")
                         || c instanceof java.util.concurrent.ExecutionException
+                        // "Failed to create new KafkaAdminClient": the cause names the bad bootstrap
+                        || (c instanceof org.apache.kafka.common.KafkaException
+                                && c.getCause() instanceof org.apache.kafka.common.config.ConfigException)
                         || c instanceof java.util.concurrent.CompletionException)) {
             c = c.getCause();
         }

@@ -40,6 +40,39 @@ class CommandLineTest {
         return StreamingJobTest.shared().resolve("golden").resolve(name);
     }
 
+    /** Kafka-mode mistakes that are caught before any broker is contacted (localhost:1 answers nothing). */
+    @Test
+    void kafkaModeMistakesFailAtOnceAndSayWhat(@TempDir Path tmp) throws Exception {
+        Path cp = tmp.resolve("cp");
+        Files.createDirectories(cp.resolve("0123abcd/chk-7"));
+        Files.writeString(cp.resolve("0123abcd/chk-7/_metadata"), "a completed checkpoint");
+        Outcome bounded = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
+                "--dead-letter-topic", "d", "--checkpoints", cp.toString(), "--bounded");
+        assertEquals(2, bounded.code());
+        assertTrue(bounded.err().contains("--bounded cannot resume from the checkpoint in " + cp + " (chk-7)"),
+                bounded.err());
+
+        Path file = Files.writeString(tmp.resolve("cp-file"), "not a folder");
+        Outcome notAFolder = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
+                "--dead-letter-topic", "d", "--checkpoints", file.toString());
+        assertEquals(2, notAFolder.code());
+        assertTrue(notAFolder.err().contains("--checkpoints " + file + " is a file; it must be a folder"),
+                notAFolder.err());
+
+        Outcome tooWide = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
+                "--dead-letter-topic", "d", "--checkpoints", tmp.resolve("cp2").toString(), "--parallelism", "1000");
+        assertEquals(2, tooWide.code());
+        assertTrue(tooWide.err().contains("--parallelism 1000 is more than an in-process run takes"), tooWide.err());
+
+        Outcome garbage = iefvad("read", "--bootstrap", "garbage", "--topic", "s");
+        assertEquals(2, garbage.code());
+        assertTrue(garbage.err().contains("iefvad read: error: Invalid url in bootstrap.servers: garbage"), garbage.err());
+
+        Outcome silent = iefvad("read", "--bootstrap", "localhost:1", "--topic", "s", "--timeout-s", "2");
+        assertEquals(2, silent.code());
+        assertTrue(silent.err().contains("cannot reach Kafka at localhost:1: no answer within 2000 ms"), silent.err());
+    }
+
     @Test
     void scoreWritesEveryOutputOfTheGoldenStreamingCase(@TempDir Path tmp) throws Exception {
         Path g = golden("head_studentt_kalman_causal");

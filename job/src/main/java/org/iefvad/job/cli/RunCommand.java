@@ -173,6 +173,13 @@ public final class RunCommand implements Callable<Integer> {
         if (parallelism != null && parallelism < 1) {
             throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
         }
+        // every subtask of the in-process cluster takes memory and threads in this one JVM: 1000 ran
+        // out of heap after minutes instead of failing at once
+        int inProcessMax = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        if (!cluster && parallelism != null && parallelism > inProcessMax) {
+            throw new IllegalArgumentException("--parallelism " + parallelism + " is more than an in-process run takes ("
+                    + inProcessMax + ", 4 per core of this machine); submit the job to a Flink cluster for more");
+        }
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "iefvad-" + scoresTopic;
         KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, framesTopic, scoresTopic, deadLetterTopic, group, prefix,
                 transactionTimeoutMs, bounded, partitions);

@@ -36,7 +36,7 @@ public final class VideoFileReader implements FrameReader {
             g.start();
         } catch (Exception | Error e) {
             release(g);
-            throw new IOException(source + ": not a readable video (" + e.getMessage() + ")", e);
+            throw new IOException(source + ": not a readable video (" + ffmpegReason(e) + ")", e);
         }
         this.grabber = g;
         double rate = g.getFrameRate();
@@ -125,5 +125,19 @@ public final class VideoFileReader implements FrameReader {
         } catch (Exception ignored) {
             // closing a grabber that failed to start can throw; nothing is left to free then
         }
+    }
+
+    /**
+     * FFmpeg's reason without the hints JavaCV appends for its own developers ("Has setFormat()
+     * been called?", "make sure FFmpegLogCallback.set() has been called"), which mean nothing to
+     * someone who gave the wrong file.
+     */
+    static String ffmpegReason(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int hint = m.indexOf(" (Has setFormat()");
+        if (hint < 0) {
+            hint = m.indexOf(" (For more details");
+        }
+        return hint > 0 ? m.substring(0, hint) : m;
     }
 }
