@@ -61,4 +61,32 @@ public final class CommittedRecords {
         c.seekToBeginning(parts);
         return c;
     }
+
+    /** Where each partition of {@code topic} ends now, as a read_committed consumer sees it. */
+    public static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = fromBeginning(bootstrap, topic, Map.of())) {
+            return c.endOffsets(c.assignment());
+        }
+    }
+
+    /**
+     * How many committed records {@code topic} gained since {@code from} (its earlier
+     * {@link #endOffsets}); offsets alone would also count transaction markers and aborted records.
+     */
+    public static long countSince(String bootstrap, String topic, Map<TopicPartition, Long> from, Duration timeout) {
+        long n = 0;
+        try (KafkaConsumer<byte[], byte[]> c = fromBeginning(bootstrap, topic, Map.of())) {
+            List<TopicPartition> parts = List.copyOf(c.assignment());
+            parts.forEach(tp -> c.seek(tp, from.getOrDefault(tp, 0L)));
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("counting " + topic + " at " + bootstrap + " timed out after " + timeout);
+                }
+                n += c.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        return n;
+    }
 }

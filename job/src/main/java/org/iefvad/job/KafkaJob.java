@@ -210,6 +210,18 @@ public final class KafkaJob {
     /** As the other run; with {@code alerts} not null, alerts go to its topic (created when missing). */
     public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
             Duration interval, int parallelism, StreamSettings settings, Alerts alerts) throws Exception {
+        return run(k, model, encoder, checkpoints, interval, parallelism, settings, alerts, ends -> {});
+    }
+
+    /**
+     * As the other run; once the topics exist, {@code outputEnds} gets the committed end offsets of
+     * each output topic (scores, dead letters, alerts), so that the caller can count what this run
+     * added.
+     */
+    public static JobExecutionResult run(Settings k, ModelRef model, EncoderFactory encoder, Path checkpoints,
+            Duration interval, int parallelism, StreamSettings settings, Alerts alerts,
+            java.util.function.Consumer<Map<String, Map<org.apache.kafka.common.TopicPartition, Long>>> outputEnds)
+            throws Exception {
         if (Files.exists(checkpoints) && !Files.isDirectory(checkpoints)) {
             throw new IllegalArgumentException("--checkpoints " + checkpoints + " is a file; it must be a folder");
         }
@@ -223,6 +235,12 @@ public final class KafkaJob {
                     + "--checkpoints folder to start from the group's committed offsets without per-camera state");
         }
         int deadLetterMaxBytes = ensureTopics(k, alerts);
+        Map<String, Map<org.apache.kafka.common.TopicPartition, Long>> ends = new java.util.LinkedHashMap<>();
+        for (String t : alerts == null ? List.of(k.scoresTopic(), k.deadLetterTopic())
+                : List.of(k.scoresTopic(), k.deadLetterTopic(), alerts.topic())) {
+            ends.put(t, CommittedRecords.endOffsets(k.bootstrap(), t));
+        }
+        outputEnds.accept(ends);
         resume.ifPresent(p -> System.err.println("iefvad run: resuming from " + p));
         // a bounded run is expected to finish: a failure ends it instead of replaying forever
         StreamExecutionEnvironment env = LocalExecution.environment(configuration(checkpoints, interval, !k.bounded()),

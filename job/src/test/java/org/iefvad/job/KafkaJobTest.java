@@ -147,6 +147,8 @@ class KafkaJobTest {
             "--parallelism", "2"};
         CommandLineTest.Outcome o = CommandLineTest.iefvad(run);
         assertEquals(0, o.code(), o.err());
+        long segments = 3 * ((FRAMES + 15) / 16);
+        assertTrue(o.err().contains(": " + segments + " scores, 0 dead letters committed; checkpoints in "), o.err());
 
         Map<String, List<JsonNode>> scores = byCamera(readCommitted("e2e-scores"));
         assertEquals(cams.keySet(), scores.keySet());
@@ -298,6 +300,7 @@ class KafkaJobTest {
                 "al-alerts", "--alert-rule", "0,1,-1,1", "--checkpoints", tmp.resolve("cp").toString(),
                 "--checkpoint-interval-ms", "500", "--group", "al", "--bounded");
         assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains(": 2 scores, 0 dead letters, 2 alert records committed"), o.err());
         assertSegments("al", byCamera(readCommitted("al-scores")).get("al"), 32);
 
         List<JsonNode> alerts = byCamera(readCommitted("al-alerts")).get("al");

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.iefvad.job.ClusterExecution;
+import org.iefvad.job.CommittedRecords;
 import org.iefvad.job.KafkaJob;
 import org.iefvad.job.LocalExecution;
 import org.iefvad.job.StreamSettings;
@@ -108,6 +109,9 @@ public final class RunCommand implements Callable<Integer> {
             + "loses all its state, its last frame index included; at least the gap (default: ${DEFAULT-VALUE})")
     long stateTtlMs;
 
+    /** End offsets of the output topics when the job started (Kafka mode, in-process). */
+    private java.util.Map<String, java.util.Map<org.apache.kafka.common.TopicPartition, Long>> outputEnds;
+
     @Override
     public Integer call() throws Exception {
         if (checkpointIntervalMs < 1) {
@@ -195,9 +199,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path folder = localFolder(checkpoints);
         KafkaJob.run(k, ref, new ModelEncoderFactory(ref), folder, Duration.ofMillis(checkpointIntervalMs),
-                parallelism == null ? 1 : parallelism, settings, alertSink);
-        System.err.printf("iefvad run: %s -> %s done in %.1f s; checkpoints in %s%n", framesTopic, scoresTopic,
-                (System.nanoTime() - t0) / 1e9, folder.toAbsolutePath());
+                parallelism == null ? 1 : parallelism, settings, alertSink, before -> this.outputEnds = before);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        // only a bounded run gets here; say what it left, since "done" with nothing written (a group
+        // that had read the topic to its end already) looks like success otherwise
+        String written = outputEnds == null ? "" : String.format(": %d scores, %d dead letters%s committed",
+                CommittedRecords.countSince(bootstrap, scoresTopic, outputEnds.get(scoresTopic), Duration.ofSeconds(30)),
+                CommittedRecords.countSince(bootstrap, deadLetterTopic, outputEnds.get(deadLetterTopic),
+                        Duration.ofSeconds(30)),
+                alertsTopic == null ? "" : ", " + CommittedRecords.countSince(bootstrap, alertsTopic,
+                        outputEnds.get(alertsTopic), Duration.ofSeconds(30)) + " alert records");
+        System.err.printf("iefvad run: %s -> %s done in %.1f s%s; checkpoints in %s%n", framesTopic, scoresTopic, secs,
+                written, folder.toAbsolutePath());
         return 0;
     }
 
