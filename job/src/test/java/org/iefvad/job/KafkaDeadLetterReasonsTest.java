@@ -100,6 +100,14 @@ class KafkaDeadLetterReasonsTest {
                 byte[] image = i < 10 ? jpeg(i) : halfSizeJpeg(video.get(i));
                 producer.send(record("switch", image, Long.toString(i), Long.toString(now + 100L * i)));
             }
+            // a camera whose clock runs 3 hours fast, in the middle of the others: it is scored, its
+            // scores carry no timestamp the broker refuses (1 hour ahead by default), and taken as
+            // event time its capture times would have moved the watermark 3 hours on and cut the
+            // cameras after it in two (seen 3 runs of 3 before FrameRecord.MAX_CLOCK_AHEAD_MS)
+            for (int i = 0; i < 9; i++) {
+                producer.send(record("fast-clock", jpeg(i), Long.toString(i),
+                        Long.toString(now + 3 * 3_600_000L + 100L * i)));
+            }
             // each of these cameras: good frames 0..3, the bad record as frame 4, good frames 5..8
             Map<String, Bad> bad = new LinkedHashMap<>();
             bad.put("no-capture", new Bad(jpeg(4), "4", null));
@@ -114,14 +122,6 @@ class KafkaDeadLetterReasonsTest {
                 }
             }
             producer.send(record(null, jpeg(0), "0", Long.toString(now)));
-            // a camera whose clock runs 3 hours fast: nothing wrong with its frames, and its scores
-            // must not carry a timestamp the broker refuses (more than 1 hour ahead by default). It
-            // comes last: its capture times move the partition's watermark 3 hours on, which ends
-            // every other camera's open sequence (README, Delivery and state)
-            for (int i = 0; i < 9; i++) {
-                producer.send(record("fast-clock", jpeg(i), Long.toString(i),
-                        Long.toString(now + 3 * 3_600_000L + 100L * i)));
-            }
             producer.flush();
         }
 

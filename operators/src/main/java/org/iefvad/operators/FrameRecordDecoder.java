@@ -28,6 +28,8 @@ public class FrameRecordDecoder extends KeyedProcessFunction<String, FrameRecord
     private final long stateTtlMs;
     private transient ValueState<Long> lastIndex;
     private transient ValueState<Long> cleanup;
+    private transient java.util.Set<String> warnedClockAhead;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FrameRecordDecoder.class);
 
     public FrameRecordDecoder(long stateTtlMs) {
         if (stateTtlMs < 0) {
@@ -40,6 +42,7 @@ public class FrameRecordDecoder extends KeyedProcessFunction<String, FrameRecord
     public void open(OpenContext ctx) {
         lastIndex = getRuntimeContext().getState(LAST_INDEX);
         cleanup = getRuntimeContext().getState(CLEANUP);
+        warnedClockAhead = new java.util.HashSet<>();
     }
 
     @Override
@@ -71,6 +74,11 @@ public class FrameRecordDecoder extends KeyedProcessFunction<String, FrameRecord
                     problem + " (" + r.origin() + ")", r.width() == null ? 0 : r.width(),
                     r.height() == null ? 0 : r.height(), r.image()));
             return;
+        }
+        if (r.clockAhead() && warnedClockAhead.add(r.camera())) {
+            LOG.warn("camera {}: capture time {} is {} ms after the record's Kafka timestamp {} ({}); its clock runs "
+                    + "ahead, so the Kafka timestamp is its event time (said once per camera and subtask)", r.camera(),
+                    r.captureTimeMs(), r.captureTimeMs() - r.kafkaTimestampMs(), r.kafkaTimestampMs(), r.origin());
         }
         lastIndex.update(index);
         Timers.rearm(cleanup, ctx.timerService(), ctx.timestamp(), stateTtlMs);

@@ -74,4 +74,18 @@ class FrameRecordFormatTest {
         assertThrows(IOException.class, () -> FrameRecordFormat.decodeImage(0, new byte[] {1, 2, 3}));
         assertEquals(List.of(ImageFormat.JPEG, ImageFormat.PNG), List.of(ImageFormat.parse("jpg"), ImageFormat.parse("PNG")));
     }
+
+    @Test
+    void aCaptureTimeFarAheadOfTheKafkaTimestampIsNotTheEventTime() {
+        long sent = 1_700_000_000_000L;
+        FrameRecord behind = new FrameRecord("c", "t", 0, 1, sent, 1L, sent - 3_600_000, null, null, null, new byte[1]);
+        FrameRecord skewed = new FrameRecord("c", "t", 0, 1, sent, 1L, sent + 60_000, null, null, null, new byte[1]);
+        FrameRecord ahead = new FrameRecord("c", "t", 0, 1, sent, 1L, sent + 60_001, null, null, null, new byte[1]);
+        FrameRecord none = new FrameRecord("c", "t", 0, 1, sent, 1L, null, null, null, null, new byte[1]);
+        assertEquals(sent - 3_600_000, behind.eventTimeMs(), "old footage keeps its capture time");
+        assertEquals(sent + 60_000, skewed.eventTimeMs(), "a minute of clock skew is tolerated");
+        assertEquals(sent, ahead.eventTimeMs(), "a camera clock further ahead falls back to the Kafka timestamp");
+        assertTrue(ahead.clockAhead());
+        assertEquals(sent, none.eventTimeMs());
+    }
 }
