@@ -183,6 +183,12 @@ public final class KafkaJob {
      * dead letter the dead-letter topic takes, as it is now configured.
      */
     static int ensureTopics(Settings k, Alerts alerts) throws Exception {
+        long brokerMax = KafkaConnectors.transactionMaxTimeoutMs(k.bootstrap());
+        if (k.transactionTimeoutMs() > brokerMax) {
+            throw new IllegalArgumentException("--transaction-timeout-ms " + k.transactionTimeoutMs()
+                    + " is above the broker's transaction.max.timeout.ms " + brokerMax + " at " + k.bootstrap()
+                    + ": the sinks' producers would be refused at start; lower it or raise the broker's limit");
+        }
         List<String> topics = new ArrayList<>(k.topics());
         if (alerts != null) {
             topics.add(alerts.topic());

@@ -317,6 +317,24 @@ class KafkaJobTest {
     }
 
     @Test
+    void aTransactionTimeoutTheBrokerWouldRefuseFailsBeforeTheJobStarts(@TempDir Path tmp) throws Exception {
+        // the test broker keeps Kafka's default transaction.max.timeout.ms of 15 min
+        assertEquals(900_000, KafkaConnectors.transactionMaxTimeoutMs(bootstrap));
+        CommandLineTest.Outcome tooLong = CommandLineTest.iefvad("run", "--bootstrap", bootstrap, "--frames-topic",
+                "tt-frames", "--scores-topic", "tt-scores", "--dead-letter-topic", "tt-dead", "--checkpoints",
+                tmp.resolve("cp").toString(), "--transaction-timeout-ms", "1000000", "--bounded");
+        assertEquals(2, tooLong.code(), tooLong.err());
+        assertTrue(tooLong.err().contains("--transaction-timeout-ms 1000000 is above the broker's "
+                + "transaction.max.timeout.ms 900000 at " + bootstrap), tooLong.err());
+        CommandLineTest.Outcome tooShort = CommandLineTest.iefvad("run", "--bootstrap", bootstrap, "--frames-topic",
+                "tt-frames", "--scores-topic", "tt-scores", "--dead-letter-topic", "tt-dead", "--checkpoints",
+                tmp.resolve("cp").toString(), "--transaction-timeout-ms", "1500", "--checkpoint-interval-ms", "2000");
+        assertEquals(2, tooShort.code(), tooShort.err());
+        assertTrue(tooShort.err().contains("--transaction-timeout-ms 1500 must be longer than "
+                + "--checkpoint-interval-ms 2000"), tooShort.err());
+    }
+
+    @Test
     void alertFilesAndAlertTopicsBelongToTheirOwnMode(@TempDir Path tmp) throws Exception {
         CommandLineTest.Outcome file = CommandLineTest.iefvad("run", "--bootstrap", bootstrap, "--frames-topic", "x",
                 "--scores-topic", "y", "--dead-letter-topic", "z", "--checkpoints", tmp.resolve("cp").toString(),

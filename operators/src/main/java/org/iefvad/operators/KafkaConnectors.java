@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** The job's Kafka source and exactly-once sinks, and topic creation. */
 public final class KafkaConnectors {
@@ -147,8 +148,18 @@ public final class KafkaConnectors {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean ready;
+            try {
+                ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                // the broker answering describeTopics may not have the new topic in its metadata yet
+                // (seen in CI right after createTopics returned): that is "not ready", not an error
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false;
+            }
             if (ready) {
                 return;
             }
@@ -157,6 +168,29 @@ public final class KafkaConnectors {
                         + " were created but have no leader after 30 s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * The smallest {@code transaction.max.timeout.ms} of the cluster's brokers: a producer that asks
+     * for a longer transaction timeout is refused (InvalidTxnTimeoutException) when it starts, which
+     * an exactly-once sink turns into a restart on every attempt.
+     */
+    public static long transactionMaxTimeoutMs(String bootstrap) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            List<ConfigResource> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+                    .map(n -> new ConfigResource(ConfigResource.Type.BROKER, n.idString())).toList();
+            long min = Long.MAX_VALUE;
+            for (Config c : admin.describeConfigs(brokers).all().get(30, TimeUnit.SECONDS).values()) {
+                ConfigEntry e = c.get("transaction.max.timeout.ms");
+                if (e != null && e.value() != null) {
+                    min = Math.min(min, Long.parseLong(e.value()));
+                }
+            }
+            if (min == Long.MAX_VALUE) {
+                throw new IllegalStateException("the brokers at " + bootstrap + " report no transaction.max.timeout.ms");
+            }
+            return min;
         }
     }
 

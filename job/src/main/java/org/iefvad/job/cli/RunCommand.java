@@ -184,6 +184,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--parallelism " + parallelism + " is more than an in-process run takes ("
                     + inProcessMax + ", 4 per core of this machine); submit the job to a Flink cluster for more");
         }
+        if (transactionTimeoutMs <= checkpointIntervalMs) {
+            // a transaction stays open from one checkpoint to the next; the broker aborts it when this
+            // runs out first, and its scores would be lost at the commit
+            throw new IllegalArgumentException("--transaction-timeout-ms " + transactionTimeoutMs
+                    + " must be longer than --checkpoint-interval-ms " + checkpointIntervalMs
+                    + " (a transaction stays open from one checkpoint to the next)");
+        }
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "iefvad-" + scoresTopic;
         KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, framesTopic, scoresTopic, deadLetterTopic, group, prefix,
                 transactionTimeoutMs, bounded, partitions);
