@@ -154,6 +154,24 @@ public final class KafkaJob {
         return done.stream().max(byTime.thenComparingLong(KafkaJob::number)).map(p -> p.toAbsolutePath().normalize());
     }
 
+    /**
+     * Reads the checkpoint's metadata the way the restore will, so that a damaged one fails naming
+     * its file rather than as "Could not start the JobMaster". There is no automatic fallback to an
+     * older checkpoint: its sinks would commit again what was committed after it.
+     */
+    static void checkReadable(Path chk) {
+        Path metadata = chk.resolve("_metadata");
+        try (java.io.DataInputStream in = new java.io.DataInputStream(
+                new java.io.BufferedInputStream(Files.newInputStream(metadata)))) {
+            org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(in, KafkaJob.class.getClassLoader(),
+                    chk.toString());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot resume: the newest checkpoint's " + metadata + " is damaged ("
+                    + e.getMessage() + "). Restore that folder from a backup, or give a new --checkpoints folder to "
+                    + "start from the group's committed offsets without per-camera state", e);
+        }
+    }
+
     private static long number(Path chk) {
         Matcher m = CHK.matcher(chk.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
@@ -239,6 +257,9 @@ public final class KafkaJob {
                     + " (" + resume.get().getFileName() + "): a restored bounded Kafka source never finishes in this "
                     + "Flink version. Run without --bounded to resume (stop it once the scores are in), or give a new "
                     + "--checkpoints folder to start from the group's committed offsets without per-camera state");
+        }
+        if (resume.isPresent()) {
+            checkReadable(resume.get());
         }
         int deadLetterMaxBytes = ensureTopics(k, alerts);
         Map<String, Map<org.apache.kafka.common.TopicPartition, Long>> ends = new java.util.LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,9 +24,16 @@ public final class LocalExecution {
      */
     public static Configuration configuration(Path checkpointDir, Duration interval, boolean restart) throws java.io.IOException {
         Path cp = checkpointDir.toAbsolutePath().normalize();
-        Files.createDirectories(cp);
         Path rocks = cp.resolveSibling(cp.getFileName() + "-rocksdb");
-        Files.createDirectories(rocks);
+        for (Path dir : List.of(cp, rocks)) {
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.IOException("cannot create the folder " + dir + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() != null && !e.getMessage().equals(dir.toString()) ? ": " + e.getMessage() : "")
+                        + ")", e);
+            }
+        }
         Map<String, String> m = new LinkedHashMap<>();
         m.put("state.backend.type", "rocksdb");
         m.put("state.backend.rocksdb.localdir", rocks.toString());

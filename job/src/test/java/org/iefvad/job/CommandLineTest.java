@@ -52,6 +52,34 @@ class CommandLineTest {
         assertTrue(bounded.err().contains("--bounded cannot resume from the checkpoint in " + cp + " (chk-7)"),
                 bounded.err());
 
+        Outcome damaged = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
+                "--dead-letter-topic", "d", "--checkpoints", cp.toString());
+        assertEquals(2, damaged.code());
+        assertTrue(damaged.err().contains("cannot resume: the newest checkpoint's "
+                + cp.resolve("0123abcd/chk-7/_metadata").toAbsolutePath() + " is damaged ("), damaged.err());
+        assertTrue(damaged.err().contains("give a new --checkpoints folder"), damaged.err());
+        assertEquals(1, damaged.err().lines().count(), "one line, no stack trace: " + damaged.err());
+
+        Outcome loop = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "x", "--scores-topic", "x",
+                "--dead-letter-topic", "d", "--checkpoints", tmp.resolve("cp3").toString());
+        assertEquals(2, loop.code());
+        assertTrue(loop.err().contains("must all be different topics, got x, x, d"), loop.err());
+
+        Outcome noModel = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
+                "--dead-letter-topic", "d", "--checkpoints", tmp.resolve("cp4").toString(), "--model",
+                tmp.resolve("no-model").toString());
+        assertEquals(2, noModel.code());
+        assertTrue(noModel.err().contains("model folder " + tmp.resolve("no-model") + " does not exist"), noModel.err());
+
+        Outcome noCamera = iefvad("publish", "--source", tmp.toString(), "--camera", "", "--bootstrap", "localhost:1",
+                "--topic", "f");
+        assertEquals(2, noCamera.code());
+        assertTrue(noCamera.err().contains("--camera must not be empty"), noCamera.err());
+
+        Outcome noVideo = iefvad("demo", "--kafka", "--video", tmp.resolve("nope.avi").toString());
+        assertEquals(2, noVideo.code());
+        assertTrue(noVideo.err().contains("--video " + tmp.resolve("nope.avi") + ": no such file"), noVideo.err());
+
         Path file = Files.writeString(tmp.resolve("cp-file"), "not a folder");
         Outcome notAFolder = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
                 "--dead-letter-topic", "d", "--checkpoints", file.toString());

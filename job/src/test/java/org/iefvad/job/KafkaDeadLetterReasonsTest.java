@@ -58,6 +58,7 @@ class KafkaDeadLetterReasonsTest {
     static String bootstrap;
     static List<VideoFrame> video = new ArrayList<>();
     static byte[] smallJpeg;
+    static byte[] truncatedJpeg;
     static byte[] badIndexJpeg;
     static Map<String, List<JsonNode>> dead;
     static Map<String, List<JsonNode>> scores;
@@ -114,6 +115,9 @@ class KafkaDeadLetterReasonsTest {
             bad.put("bad-number", new Bad(jpeg(4), "4", "12:00:00.400"));
             bad.put("empty", new Bad(new byte[0], "4", Long.toString(now + 400)));
             bad.put("huge", new Bad(hugeGarbage, "4", Long.toString(now + 400)));
+            truncatedJpeg = java.util.Arrays.copyOf(jpeg(4), jpeg(4).length * 2 / 3);
+            bad.put("truncated", new Bad(truncatedJpeg, "4", Long.toString(now + 400)));
+            bad.put("before-1970", new Bad(jpeg(4), "4", "-1000"));
             for (Map.Entry<String, Bad> e : bad.entrySet()) {
                 for (int i = 0; i < 9; i++) {
                     producer.send(i == 4 ? record(e.getKey(), e.getValue().value, e.getValue().index,
@@ -297,9 +301,32 @@ class KafkaDeadLetterReasonsTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aTruncatedJpegIsSetAsideWithItsBytesNotScoredHalfGray() {
+        JsonNode d = onlyDeadLetter("truncated");
+        assertTrue(d.get("reason").asText().startsWith("undecodable image: damaged JPEG image ("), d.toString());
+        assertTrue(d.get("reason").asText().contains("premature end"), d.toString());
+        assertPayload(truncatedJpeg, d);
+        assertRestScored("truncated");
+        assertGoodCameraComplete();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aCaptureTimeBefore1970IsSetAsideWithItsBytes() throws Exception {
+        JsonNode d = onlyDeadLetter("before-1970");
+        assertTrue(d.get("reason").asText().startsWith("negative capture.time.ms -1000 (milliseconds since 1970) ("),
+                d.toString());
+        assertPayload(jpeg(4), d);
+        assertRestScored("before-1970");
+        assertGoodCameraComplete();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void nothingElseWasSetAsideOrLost() {
-        assertEquals(List.of("", "bad-number", "empty", "huge", "no-capture", "resize"), List.copyOf(dead.keySet()));
-        assertEquals(List.of("bad-number", "empty", "fast-clock", "good", "huge", "no-capture", "resize", "switch"),
-                List.copyOf(scores.keySet()));
+        assertEquals(List.of("", "bad-number", "before-1970", "empty", "huge", "no-capture", "resize", "truncated"),
+                List.copyOf(dead.keySet()));
+        assertEquals(List.of("bad-number", "before-1970", "empty", "fast-clock", "good", "huge", "no-capture", "resize",
+                "switch", "truncated"), List.copyOf(scores.keySet()));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,7 +138,8 @@ class KafkaJobTest {
         for (Map.Entry<String, Path> e : cams.entrySet()) {
             CommandLineTest.Outcome o = CommandLineTest.iefvad("publish", "--source", e.getValue().toString(), "--camera",
                     e.getKey(), "--bootstrap", bootstrap, "--topic", "e2e-frames", "--limit", "" + FRAMES,
-                    "--partitions", "2", "--format", e.getKey().endsWith("03") ? "png" : "jpeg");
+                    "--partitions", "2", "--format", e.getKey().endsWith("03") ? "png"
+                            : e.getKey().endsWith("01") && e.getKey().contains("test") ? "auto" : "jpeg");
             assertEquals(0, o.code(), o.err());
             assertTrue(o.out().contains("sent " + FRAMES + " frames"), o.out());
         }
@@ -157,6 +159,31 @@ class KafkaJobTest {
             assertEquals(ModelRef.bundled().load().config().version(), scores.get(cam).get(0).get("model").asText());
         }
         assertEquals(0, readCommitted("e2e-dead").size(), "no frame was set aside");
+
+        // publish sends a folder's JPEG files as they are, so Kafka scores them exactly as file
+        // mode does (a second round of JPEG noise raised the bundled model's scores)
+        List<Path> files;
+        try (java.util.stream.Stream<Path> l = Files.list(cams.get("ped2-test01"))) {
+            files = l.sorted().limit(FRAMES).toList();
+        }
+        List<byte[]> sent = readCommitted("e2e-frames").stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("ped2-test01")).map(r -> r.value())
+                .toList();
+        assertEquals(FRAMES, sent.size());
+        for (int i = 0; i < FRAMES; i++) {
+            assertArrayEquals(Files.readAllBytes(files.get(i)), sent.get(i), "frame " + i + " went as its file's bytes");
+        }
+        Path fileScores = tmp.resolve("file-mode.jsonl");
+        CommandLineTest.Outcome file = CommandLineTest.iefvad("run", "--source", cams.get("ped2-test01").toString(),
+                "--camera", "ped2-test01", "--out", fileScores.toString(), "--checkpoints", tmp.resolve("cp-file").toString());
+        assertEquals(0, file.code(), file.err());
+        List<String> lines = Files.readAllLines(fileScores);
+        ObjectMapper json = new ObjectMapper();
+        for (JsonNode kafkaRow : scores.get("ped2-test01")) {
+            JsonNode fileRow = json.readTree(lines.get(kafkaRow.get("segment").asInt()));
+            assertEquals(fileRow.get("score").asDouble(), kafkaRow.get("score").asDouble(), 1e-6,
+                    "segment " + kafkaRow.get("segment") + " scores as in file mode");
+        }
     }
 
     @Test

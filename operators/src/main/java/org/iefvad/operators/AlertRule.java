@@ -23,6 +23,10 @@ public record AlertRule(double high, int k, double low, int m) implements Serial
         if (!(low < high)) {
             throw new IllegalArgumentException("alert low threshold (" + low + ") must be below the high threshold (" + high + ")");
         }
+        if (high > 1) {
+            throw new IllegalArgumentException("alert high threshold (" + high + ") is above 1, the largest score: "
+                    + "the alert could never open");
+        }
         if (k < 1 || m < 1) {
             throw new IllegalArgumentException("alert segment counts must be at least 1, got k=" + k + " (to open) and m="
                     + m + " (to close)");

@@ -104,17 +104,7 @@ public final class KafkaConnectors {
             Map<String, Map<String, String>> configs) throws Exception {
         List<String> created = new ArrayList<>();
         try (Admin admin = admin(bootstrap)) {
-            Set<String> existing;
-            try {
-                existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // a timeout carries no message: say what it was
-                Throwable why = e.getCause() != null ? e.getCause() : e;
-                String what = why.getMessage() != null ? why.getMessage()
-                        : why instanceof java.util.concurrent.TimeoutException ? "no answer within 30 s"
-                        : why.getClass().getSimpleName();
-                throw new IllegalStateException("cannot reach Kafka at " + bootstrap + ": " + what, e);
-            }
+            Set<String> existing = firstAnswer(admin.listTopics().names(), bootstrap);
             for (String t : new LinkedHashSet<>(topics)) {
                 if (existing.contains(t)) {
                     continue;
@@ -178,7 +168,7 @@ public final class KafkaConnectors {
      */
     public static long transactionMaxTimeoutMs(String bootstrap) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            List<ConfigResource> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+            List<ConfigResource> brokers = firstAnswer(admin.describeCluster().nodes(), bootstrap).stream()
                     .map(n -> new ConfigResource(ConfigResource.Type.BROKER, n.idString())).toList();
             long min = Long.MAX_VALUE;
             for (Config c : admin.describeConfigs(brokers).all().get(30, TimeUnit.SECONDS).values()) {
@@ -204,6 +194,20 @@ public final class KafkaConnectors {
                 throw new IllegalStateException("topic " + topic + " reports no max.message.bytes");
             }
             return Integer.parseInt(e.value());
+        }
+    }
+
+    /** The answer to the first request to a cluster; not getting one says which cluster and why. */
+    private static <T> T firstAnswer(org.apache.kafka.common.KafkaFuture<T> request, String bootstrap) {
+        try {
+            return request.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // a timeout carries no message: say what it was
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            String what = why.getMessage() != null ? why.getMessage()
+                    : why instanceof java.util.concurrent.TimeoutException ? "no answer within 30 s"
+                    : why.getClass().getSimpleName();
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrap + ": " + what, e);
         }
     }
 

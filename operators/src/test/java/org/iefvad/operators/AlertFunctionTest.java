@@ -213,6 +213,9 @@ class AlertFunctionTest {
         assertMessage("at least 1, got k=0", () -> new AlertRule(0.9, 0, 0.5, 3));
         assertMessage("m=0", () -> new AlertRule(0.9, 1, 0.5, 0));
         assertMessage("finite", () -> new AlertRule(Double.NaN, 1, 0.5, 1));
+        assertMessage("(2.0) is above 1, the largest score: the alert could never open",
+                () -> new AlertRule(2, 1, 1.5, 1));
+        assertEquals(1.0, new AlertRule(1, 1, -1, 1).high(), "a score of exactly 1 can open it");
         assertMessage("alert rule '0.9,3,0.5': expected high,k,low,m", () -> AlertRule.parse("0.9,3,0.5"));
         assertMessage("whole counts", () -> AlertRule.parse("0.9,3.5,0.5,3"));
         assertMessage("alert rule 'cam=0.5,3,0.9,3': alert low threshold (0.9)",

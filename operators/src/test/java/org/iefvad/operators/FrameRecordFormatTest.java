@@ -57,6 +57,53 @@ class FrameRecordFormatTest {
         assertEquals(5, back.height());
     }
 
+    /** A gray gradient with some texture, big enough that JPEG has entropy-coded data to lose. */
+    static VideoFrame picture() {
+        int w = 96, h = 64;
+        byte[] bgr = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                byte v = (byte) (2 * x + y + ((x * y) % 7) * 9);
+                for (int c = 0; c < 3; c++) {
+                    bgr[3 * (y * w + x) + c] = v;
+                }
+            }
+        }
+        return new VideoFrame(0, w, h, bgr);
+    }
+
+    @Test
+    void aTruncatedJpegIsDamagedNotAHalfGrayFrame() throws Exception {
+        byte[] jpeg = FrameRecordFormat.encodeImage(picture(), ImageFormat.JPEG);
+        assertEquals(96, FrameRecordFormat.decodeImage(0, jpeg).width(), "the whole file decodes");
+        // ImageIO alone returns this with its missing part filled in, and only warns
+        byte[] cut = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
+        IOException e = assertThrows(IOException.class, () -> FrameRecordFormat.decodeImage(0, cut));
+        assertTrue(e.getMessage().startsWith("damaged JPEG image (") && e.getMessage().contains("premature end"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith(cut.length + " bytes)"), e.getMessage());
+    }
+
+    @Test
+    void jpegQualityIsTheOneAsked() throws Exception {
+        VideoFrame f = picture();
+        byte[] low = FrameRecordFormat.encodeImage(f, ImageFormat.JPEG, 0.5f);
+        byte[] standard = FrameRecordFormat.encodeImage(f, ImageFormat.JPEG);
+        assertArrayEquals(FrameRecordFormat.encodeImage(f, ImageFormat.JPEG, FrameRecordFormat.JPEG_QUALITY), standard);
+        assertTrue(low.length < standard.length, low.length + " bytes at 0.5 vs " + standard.length);
+        assertTrue(maxDifference(f, low) > maxDifference(f, standard));
+        assertThrows(IllegalArgumentException.class, () -> FrameRecordFormat.encodeImage(f, ImageFormat.JPEG, 0f));
+    }
+
+    static int maxDifference(VideoFrame f, byte[] jpeg) throws IOException {
+        byte[] back = FrameRecordFormat.decodeImage(0, jpeg).bgr();
+        int max = 0;
+        for (int i = 0; i < back.length; i++) {
+            max = Math.max(max, Math.abs((back[i] & 0xff) - (f.bgr()[i] & 0xff)));
+        }
+        return max;
+    }
+
     @Test
     void problemsAreNamed() throws Exception {
         RecordHeaders h = new RecordHeaders();
@@ -71,6 +118,12 @@ class FrameRecordFormatTest {
         ProducerRecord<byte[], byte[]> noTime = new ProducerRecord<>("t", null, 5L, "c".getBytes(StandardCharsets.UTF_8),
                 new byte[] {1}, new RecordHeaders().add("frame.index", "3".getBytes(StandardCharsets.UTF_8)));
         assertEquals("missing header capture.time.ms", FrameRecordFormat.problem(FrameRecordFormat.read(consumed(noTime))));
+        ProducerRecord<byte[], byte[]> beforeEpoch = new ProducerRecord<>("t", null, 5L,
+                "c".getBytes(StandardCharsets.UTF_8), new byte[] {1}, new RecordHeaders()
+                        .add("frame.index", "3".getBytes(StandardCharsets.UTF_8))
+                        .add("capture.time.ms", "-1000".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("negative capture.time.ms -1000 (milliseconds since 1970)",
+                FrameRecordFormat.problem(FrameRecordFormat.read(consumed(beforeEpoch))));
         assertThrows(IOException.class, () -> FrameRecordFormat.decodeImage(0, new byte[] {1, 2, 3}));
         assertEquals(List.of(ImageFormat.JPEG, ImageFormat.PNG), List.of(ImageFormat.parse("jpg"), ImageFormat.parse("PNG")));
     }

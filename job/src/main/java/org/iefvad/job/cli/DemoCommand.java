@@ -46,6 +46,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (kafka) {
             return kafkaDemo();
         }
+        if (video != null && !Files.isRegularFile(video)) {
+            throw new IllegalArgumentException("--video " + video + ": no such file");
+        }
         Path v = video != null ? video : VTEST;
         if (!Files.isRegularFile(v)) {
             System.err.println("iefvad demo: " + v + " is missing. It comes with Debian's opencv-doc package:\n"
@@ -58,6 +61,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int kafkaDemo() throws Exception {
+        if (limit != null && limit < 1) {
+            throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        }
+        // before the broker starts and frames go out, not after
+        AlertRules rules = AlertRules.parse(alertRules);
+        if (video != null && !Files.isRegularFile(video)) {
+            throw new IllegalArgumentException("--video " + video + ": no such file");
+        }
         Map<String, Path> cams = new LinkedHashMap<>();
         cams.put("vtest", video != null ? video : VTEST);
         cams.put("megamind", DATA.resolve("Megamind.avi"));
@@ -68,9 +79,6 @@ public final class DemoCommand implements Callable<Integer> {
                         + "  sudo apt-get install -y opencv-doc");
                 return 1;
             }
-        }
-        if (limit != null && limit < 1) {
-            throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
         }
         System.err.println("iefvad demo: starting a single-node Kafka broker in this process");
         try (InProcessKafka broker = InProcessKafka.start()) {
@@ -87,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path cp = Files.createTempDirectory("iefvad-demo").resolve("checkpoints");
             long t0 = System.nanoTime();
             KafkaJob.run(k, model, new ModelEncoderFactory(model), cp, Duration.ofMillis(1000), 2,
-                    StreamSettings.defaults(), new KafkaJob.Alerts("demo-alerts", AlertRules.parse(alertRules)));
+                    StreamSettings.defaults(), new KafkaJob.Alerts("demo-alerts", rules));
             System.err.printf("iefvad demo: job done in %.1f s; committed scores, then alerts (read_committed) follow%n",
                     (System.nanoTime() - t0) / 1e9);
             List<ConsumerRecord<byte[], byte[]>> scores = readCommitted(bootstrap, "demo-scores");

@@ -1,5 +1,6 @@
 package org.iefvad.job.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.iefvad.model.FrameReader;
 import org.iefvad.model.VideoFrame;
+import org.iefvad.model.io.ImageFolderReader;
 import org.iefvad.operators.FrameRecordFormat;
 import org.iefvad.operators.FrameRecordFormat.ImageFormat;
 import org.iefvad.operators.FrameSource;
@@ -37,8 +39,15 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--fps", paramLabel = "<n>", description = "send at this rate (default: as fast as possible); capture times follow it too")
     Double fps;
 
-    @Option(names = "--format", defaultValue = "jpeg", paramLabel = "jpeg|png", description = "image encoding (default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", defaultValue = "auto", paramLabel = "auto|jpeg|png",
+            description = "image encoding; auto: a folder's JPEG and PNG files go as they are (their own bytes), "
+                    + "video frames as JPEG (default: ${DEFAULT-VALUE})")
     String format;
+
+    @Option(names = "--jpeg-quality", defaultValue = "0.95", paramLabel = "<0..1>",
+            description = "quality of the JPEG frames it encodes; lower quality raises the bundled model's scores "
+                    + "(README, Kafka) (default: ${DEFAULT-VALUE})")
+    float jpegQuality;
 
     @Option(names = "--limit", paramLabel = "<n>", description = "send at most this many frames")
     Long limit;
@@ -54,8 +63,16 @@ public final class PublishCommand implements Callable<Integer> {
         if (limit != null && limit < 0) {
             throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
         }
+        if (!(jpegQuality > 0 && jpegQuality <= 1)) {
+            throw new IllegalArgumentException("--jpeg-quality must be in (0, 1], got " + jpegQuality);
+        }
         String cam = camera != null ? camera : RunCommand.stem(source.getFileName().toString());
-        long sent = publish(source, cam, bootstrap, topic, fps, ImageFormat.parse(format),
+        if (cam.isBlank()) {
+            throw new IllegalArgumentException("--camera must not be empty: the camera id is the record key, and "
+                    + "the job sets records without one aside as dead letters");
+        }
+        ImageFormat f = format.equalsIgnoreCase("auto") ? null : ImageFormat.parse(format);
+        long sent = publish(source, cam, bootstrap, topic, fps, f, jpegQuality,
                 limit == null ? Long.MAX_VALUE : limit, partitions);
         System.out.println("iefvad publish: sent " + sent + " frames of camera " + cam + " to " + topic);
         return 0;
@@ -68,6 +85,17 @@ public final class PublishCommand implements Callable<Integer> {
      */
     public static long publish(Path source, String camera, String bootstrap, String topic, Double pacedFps,
             ImageFormat format, long limit, int partitions) throws Exception {
+        return publish(source, camera, bootstrap, topic, pacedFps, format, FrameRecordFormat.JPEG_QUALITY, limit,
+                partitions);
+    }
+
+    /**
+     * As the other publish; {@code format} null sends the JPEG and PNG files of a folder as they are,
+     * the way a camera sends its own JPEGs (re-encoding them adds a second round of JPEG noise), and
+     * encodes everything else as JPEG at {@code jpegQuality}.
+     */
+    public static long publish(Path source, String camera, String bootstrap, String topic, Double pacedFps,
+            ImageFormat format, float jpegQuality, long limit, int partitions) throws Exception {
         KafkaConnectors.ensureTopics(bootstrap, partitions, List.of(topic));
         Properties p = new Properties();
         p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -92,7 +120,10 @@ public final class PublishCommand implements Callable<Integer> {
                         Thread.sleep(waitMs);
                     }
                 }
-                producer.send(FrameRecordFormat.encode(topic, camera, f, start + offsetMs, format), (md, e) -> {
+                byte[] image = format == null && r instanceof ImageFolderReader folder && keepsBytes(folder.file(f.index()))
+                        ? Files.readAllBytes(folder.file(f.index()))
+                        : FrameRecordFormat.encodeImage(f, format == null ? ImageFormat.JPEG : format, jpegQuality);
+                producer.send(FrameRecordFormat.encode(topic, camera, f, start + offsetMs, image), (md, e) -> {
                     if (e != null) {
                         failed.compareAndSet(null, e);
                     }
@@ -109,5 +140,11 @@ public final class PublishCommand implements Callable<Integer> {
             }
         }
         return sent;
+    }
+
+    /** The job reads JPEG and PNG (README, Kafka); other images are re-encoded. */
+    static boolean keepsBytes(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
     }
 }

@@ -191,10 +191,21 @@ public final class RunCommand implements Callable<Integer> {
                     + " must be longer than --checkpoint-interval-ms " + checkpointIntervalMs
                     + " (a transaction stays open from one checkpoint to the next)");
         }
+        List<String> topics = new java.util.ArrayList<>(List.of(framesTopic, scoresTopic, deadLetterTopic));
+        if (alertsTopic != null) {
+            topics.add(alertsTopic);
+        }
+        if (new java.util.HashSet<>(topics).size() < topics.size()) {
+            // scores written into the frames topic come back as frames without headers: dead letters forever
+            throw new IllegalArgumentException("--frames-topic, --scores-topic, --dead-letter-topic and --alerts-topic "
+                    + "must all be different topics, got " + String.join(", ", topics));
+        }
         String prefix = transactionalIdPrefix != null ? transactionalIdPrefix : "iefvad-" + scoresTopic;
         KafkaJob.Settings k = new KafkaJob.Settings(bootstrap, framesTopic, scoresTopic, deadLetterTopic, group, prefix,
                 transactionTimeoutMs, bounded, partitions);
         ModelRef ref = model.ref();
+        // a model that cannot be read fails here, before any topic is created
+        ref.load();
         StreamSettings settings = StreamSettings.defaults().withCameraGap(cameraGapMs, stateTtlMs);
         KafkaJob.Alerts alertSink = alertsTopic == null ? null : new KafkaJob.Alerts(alertsTopic, rules);
         long t0 = System.nanoTime();

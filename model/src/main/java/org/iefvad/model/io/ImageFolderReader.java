@@ -47,6 +47,11 @@ public final class ImageFolderReader implements FrameReader {
         return files.size();
     }
 
+    /** The file that frame {@code index} was read from. */
+    public Path file(long index) {
+        return files.get(Math.toIntExact(index));
+    }
+
     @Override
     public VideoFrame next() throws IOException {
         if (next >= files.size()) {
