@@ -61,23 +61,28 @@ public final class BenchCommand implements Callable<Integer> {
             + "rate (default: all in a burst, which measures a saturated job)")
     Double kafkaFps;
 
+    @Option(names = "--jpeg-quality", defaultValue = "0.95", paramLabel = "<0..1>", description = "with --kafka: "
+            + "quality of the JPEG records, as publish's option (default: ${DEFAULT-VALUE})")
+    float jpegQuality;
+
     @Override
     public Integer call() throws Exception {
         Path v = video != null ? video : DemoCommand.VTEST;
         if (kafka) {
             if (kafkaFrames < 16 || checkpointIntervalMs < 1 || kafkaCameras.stream().anyMatch(n -> n < 1)
-                    || (kafkaFps != null && !(kafkaFps > 0))) {
-                throw new IllegalArgumentException("--kafka-frames must be >= 16, cameras and the interval positive");
+                    || (kafkaFps != null && !(kafkaFps > 0)) || !(jpegQuality > 0 && jpegQuality <= 1)) {
+                throw new IllegalArgumentException("--kafka-frames must be >= 16, cameras and the interval positive, "
+                        + "--jpeg-quality in (0, 1]");
             }
             if (bootstrap != null) {
                 KafkaBench.run(v, model.ref(), bootstrap, kafkaCameras, kafkaFrames, parallelism, checkpointIntervalMs,
-                        kafkaFps, System.out);
+                        kafkaFps, jpegQuality, System.out);
                 return 0;
             }
             System.err.println("iefvad bench: starting a single-node Kafka broker in this process");
             try (org.iefvad.job.InProcessKafka broker = org.iefvad.job.InProcessKafka.start()) {
                 KafkaBench.run(v, model.ref(), broker.bootstrap(), kafkaCameras, kafkaFrames, parallelism,
-                        checkpointIntervalMs, kafkaFps, System.out);
+                        checkpointIntervalMs, kafkaFps, jpegQuality, System.out);
             }
             return 0;
         }

@@ -52,12 +52,16 @@ final class KafkaBench {
 
     static List<Result> run(Path video, ModelRef model, String bootstrap, List<Integer> cameraCounts, int totalFrames,
             int parallelism, long intervalMs, PrintStream out) throws Exception {
-        return run(video, model, bootstrap, cameraCounts, totalFrames, parallelism, intervalMs, null, out);
+        return run(video, model, bootstrap, cameraCounts, totalFrames, parallelism, intervalMs, null,
+                FrameRecordFormat.JPEG_QUALITY, out);
     }
 
-    /** As the other run; {@code fps} not null sends frame i of every camera at i / fps seconds instead of in a burst. */
+    /**
+     * As the other run; {@code fps} not null sends frame i of every camera at i / fps seconds
+     * instead of in a burst; the records are JPEG at {@code jpegQuality}.
+     */
     static List<Result> run(Path video, ModelRef model, String bootstrap, List<Integer> cameraCounts, int totalFrames,
-            int parallelism, long intervalMs, Double fps, PrintStream out) throws Exception {
+            int parallelism, long intervalMs, Double fps, float jpegQuality, PrintStream out) throws Exception {
         int maxPer = 0;
         for (int n : cameraCounts) {
             maxPer = Math.max(maxPer, perCamera(totalFrames, n));
@@ -66,7 +70,7 @@ final class KafkaBench {
         try (FrameReader r = FrameReader.open(video)) {
             VideoFrame f;
             while (jpegs.size() < maxPer && (f = r.next()) != null) {
-                jpegs.add(FrameRecordFormat.encodeImage(f, ImageFormat.JPEG));
+                jpegs.add(FrameRecordFormat.encodeImage(f, ImageFormat.JPEG, jpegQuality));
             }
         }
         if (jpegs.isEmpty()) {
@@ -82,8 +86,9 @@ final class KafkaBench {
             decodeFps = jpegs.size() / ((System.nanoTime() - t0) / 1e9);
         }
         long avgBytes = jpegs.stream().mapToLong(b -> b.length).sum() / jpegs.size();
-        out.printf("kafka bench      %s as JPEG records (%d bytes on average), parallelism %d, checkpoints every %d ms "
-                + "(exactly once: a score is visible when its checkpoint completes), %s%n", video.getFileName(), avgBytes,
+        out.printf("kafka bench      %s as JPEG records of quality %.2f (%d bytes on average), parallelism %d, checkpoints "
+                + "every %d ms (exactly once: a score is visible when its checkpoint completes), %s%n", video.getFileName(),
+                jpegQuality, avgBytes,
                 parallelism, intervalMs, fps == null ? "sent in a burst" : "each camera paced at " + fps + " frames/s");
         out.printf("decode JPEG      %8.1f frames/s on one thread (the floor: the job cannot score frames faster "
                 + "per decoding core)%n", decodeFps);
