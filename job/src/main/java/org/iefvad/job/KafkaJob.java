@@ -217,6 +217,11 @@ public final class KafkaJob {
         if (!created.isEmpty()) {
             System.err.println("iefvad run: created topics " + String.join(", ", created));
         }
+        if (created.contains(k.framesTopic())) {
+            // a misspelt input topic would otherwise just give no scores
+            System.err.println("iefvad run: the frames topic " + k.framesTopic() + " did not exist, so it is empty: "
+                    + "check its name if frames were published already");
+        }
         // a larger limit than this is allowed but not used: one dead letter need not fill a huge request
         return Math.min(KafkaConnectors.maxMessageBytes(k.bootstrap(), k.deadLetterTopic()), 64 * 1024 * 1024);
     }
