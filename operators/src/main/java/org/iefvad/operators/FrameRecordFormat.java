@@ -2,19 +2,14 @@ package org.iefvad.operators;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +17,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.iefvad.model.VideoFrame;
+import org.iefvad.model.io.ImageDecoder;
 
 /**
  * The frames topic's record format (README, "Kafka"): key = camera id (UTF-8), value = the image
@@ -159,7 +155,7 @@ public final class FrameRecordFormat {
 
     /** Decodes the image to packed BGR. */
     public static VideoFrame decodeImage(long index, byte[] image) throws IOException {
-        BufferedImage img = readImage(image);
+        BufferedImage img = ImageDecoder.decode(image);
         BufferedImage bgr = img;
         if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {
             bgr = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
@@ -167,33 +163,6 @@ public final class FrameRecordFormat {
         }
         byte[] data = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
         return new VideoFrame(index, bgr.getWidth(), bgr.getHeight(), data.clone());
-    }
-
-    /**
-     * Decodes with the reader's warnings taken as errors: a truncated JPEG decodes without an
-     * exception, its missing part gray, and the step to gray would fire events like motion.
-     */
-    private static BufferedImage readImage(byte[] image) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
-            java.util.Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new IOException("value is not an image ImageIO can read (" + image.length + " bytes)");
-            }
-            ImageReader reader = readers.next();
-            List<String> warnings = new ArrayList<>();
-            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            try {
-                reader.setInput(in, true, true);
-                BufferedImage img = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    throw new IOException("damaged " + reader.getFormatName() + " image (" + String.join("; ", warnings)
-                            + ", " + image.length + " bytes)");
-                }
-                return img;
-            } finally {
-                reader.dispose();
-            }
-        }
     }
 
     static byte[] number(long v) {

@@ -71,7 +71,12 @@ public final class PublishCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--camera must not be empty: the camera id is the record key, and "
                     + "the job sets records without one aside as dead letters");
         }
-        ImageFormat f = format.equalsIgnoreCase("auto") ? null : ImageFormat.parse(format);
+        ImageFormat f;
+        try {
+            f = format.equalsIgnoreCase("auto") ? null : ImageFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--format must be auto, jpeg or png, got " + format);
+        }
         long sent = publish(source, cam, bootstrap, topic, fps, f, jpegQuality,
                 limit == null ? Long.MAX_VALUE : limit, partitions);
         System.out.println("iefvad publish: sent " + sent + " frames of camera " + cam + " to " + topic);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.iefvad.model.FrameReader;
 import org.iefvad.model.VideoFrame;
 
@@ -60,12 +59,9 @@ public final class ImageFolderReader implements FrameReader {
         Path file = files.get(next);
         BufferedImage img;
         try {
-            img = ImageIO.read(file.toFile());
+            img = ImageDecoder.decode(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new IOException(file + ": unreadable image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new IOException(file + ": unreadable image (no decoder accepts it)");
         }
         if (width < 0) {
             width = img.getWidth();

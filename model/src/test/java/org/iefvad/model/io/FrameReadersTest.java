@@ -76,6 +76,21 @@ class FrameReadersTest {
     }
 
     @Test
+    void aTruncatedJpegInAFolderIsNamedNotReadHalfGray(@TempDir Path tmp) throws Exception {
+        Files.copy(ped2Frames().resolve("000.jpg"), tmp.resolve("000.jpg"));
+        byte[] whole = Files.readAllBytes(ped2Frames().resolve("001.jpg"));
+        Files.write(tmp.resolve("001.jpg"), Arrays.copyOf(whole, whole.length * 2 / 3));
+        assertTrue(ImageIO.read(tmp.resolve("001.jpg").toFile()) != null, "ImageIO alone reads it without complaint");
+        try (FrameReader r = FrameReader.open(tmp)) {
+            assertEquals(360, r.next().width());
+            IOException e = assertThrows(IOException.class, r::next);
+            assertTrue(e.getMessage().startsWith(tmp.resolve("001.jpg") + ": unreadable image (damaged JPEG image ("),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("premature end"), e.getMessage());
+        }
+    }
+
+    @Test
     void missingPathIsNamed(@TempDir Path tmp) {
         Path p = tmp.resolve("nope.avi");
         IOException e = assertThrows(IOException.class, () -> FrameReader.open(p));
