@@ -216,6 +216,12 @@ public final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Path folder = localFolder(checkpoints);
+        Thread stopped = new Thread(() -> System.err.println("iefvad run: stopped; the checkpoints in "
+                + folder.toAbsolutePath() + " are kept, and a run with the same --checkpoints resumes from the newest"));
+        if (!bounded) {
+            // an unbounded run ends only by a signal; say what it leaves behind
+            Runtime.getRuntime().addShutdownHook(stopped);
+        }
         KafkaJob.run(k, ref, new ModelEncoderFactory(ref), folder, Duration.ofMillis(checkpointIntervalMs),
                 parallelism == null ? 1 : parallelism, settings, alertSink, before -> this.outputEnds = before);
         double secs = (System.nanoTime() - t0) / 1e9;
