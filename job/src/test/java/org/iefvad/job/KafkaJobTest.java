@@ -135,11 +135,11 @@ class KafkaJobTest {
         cams.put("ped2-test01", ped2("testing", "01"));
         cams.put("ped2-test03", ped2("testing", "03"));
         cams.put("ped2-train01", ped2("training", "01"));
+        Map<String, String> formats = Map.of("ped2-test01", "auto", "ped2-test03", "png", "ped2-train01", "jpeg");
         for (Map.Entry<String, Path> e : cams.entrySet()) {
             CommandLineTest.Outcome o = CommandLineTest.iefvad("publish", "--source", e.getValue().toString(), "--camera",
                     e.getKey(), "--bootstrap", bootstrap, "--topic", "e2e-frames", "--limit", "" + FRAMES,
-                    "--partitions", "2", "--format", e.getKey().endsWith("03") ? "png"
-                            : e.getKey().endsWith("01") && e.getKey().contains("test") ? "auto" : "jpeg");
+                    "--partitions", "2", "--format", formats.get(e.getKey()));
             assertEquals(0, o.code(), o.err());
             assertTrue(o.out().contains("sent " + FRAMES + " frames"), o.out());
         }

@@ -43,11 +43,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kafka) {
-            return kafkaDemo();
-        }
         if (video != null && !Files.isRegularFile(video)) {
             throw new IllegalArgumentException("--video " + video + ": no such file");
+        }
+        if (kafka) {
+            return kafkaDemo();
         }
         Path v = video != null ? video : VTEST;
         if (!Files.isRegularFile(v)) {
@@ -66,9 +66,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         // before the broker starts and frames go out, not after
         AlertRules rules = AlertRules.parse(alertRules);
-        if (video != null && !Files.isRegularFile(video)) {
-            throw new IllegalArgumentException("--video " + video + ": no such file");
-        }
         Map<String, Path> cams = new LinkedHashMap<>();
         cams.put("vtest", video != null ? video : VTEST);
         cams.put("megamind", DATA.resolve("Megamind.avi"));

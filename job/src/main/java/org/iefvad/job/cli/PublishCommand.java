@@ -1,6 +1,5 @@
 package org.iefvad.job.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -125,8 +124,8 @@ public final class PublishCommand implements Callable<Integer> {
                         Thread.sleep(waitMs);
                     }
                 }
-                byte[] image = format == null && r instanceof ImageFolderReader folder && keepsBytes(folder.file(f.index()))
-                        ? Files.readAllBytes(folder.file(f.index()))
+                byte[] image = format == null && r instanceof ImageFolderReader folder && keepsBytes(folder.lastFile())
+                        ? folder.lastFileBytes()
                         : FrameRecordFormat.encodeImage(f, format == null ? ImageFormat.JPEG : format, jpegQuality);
                 producer.send(FrameRecordFormat.encode(topic, camera, f, start + offsetMs, image), (md, e) -> {
                     if (e != null) {

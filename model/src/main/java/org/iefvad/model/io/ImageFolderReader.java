@@ -25,6 +25,7 @@ public final class ImageFolderReader implements FrameReader {
     private int width = -1;
     private int height = -1;
     private Path first;
+    private byte[] lastBytes;
 
     public ImageFolderReader(Path folder) throws IOException {
         this.folder = folder;
@@ -46,9 +47,14 @@ public final class ImageFolderReader implements FrameReader {
         return files.size();
     }
 
-    /** The file that frame {@code index} was read from. */
-    public Path file(long index) {
-        return files.get(Math.toIntExact(index));
+    /** The file that the last frame {@link #next} returned was read from. */
+    public Path lastFile() {
+        return files.get(next - 1);
+    }
+
+    /** That file's bytes as they are on disk, the image before decoding. */
+    public byte[] lastFileBytes() {
+        return lastBytes;
     }
 
     @Override
@@ -59,7 +65,8 @@ public final class ImageFolderReader implements FrameReader {
         Path file = files.get(next);
         BufferedImage img;
         try {
-            img = ImageDecoder.decode(Files.readAllBytes(file));
+            lastBytes = Files.readAllBytes(file);
+            img = ImageDecoder.decode(lastBytes);
         } catch (IOException e) {
             throw new IOException(file + ": unreadable image (" + e.getMessage() + ")", e);
         }
