@@ -167,7 +167,7 @@ public final class KafkaJob {
                     chk.toString());
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot resume: the newest checkpoint's " + metadata + " is damaged ("
-                    + e.getMessage() + "). Restore that folder from a backup, or give a new --checkpoints folder to "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + "). Restore that folder from a backup, or give a new --checkpoints folder to "
                     + "start from the group's committed offsets without per-camera state", e);
         }
     }

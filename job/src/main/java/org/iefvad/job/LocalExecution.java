@@ -28,6 +28,8 @@ public final class LocalExecution {
         for (Path dir : List.of(cp, rocks)) {
             try {
                 Files.createDirectories(dir);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new java.io.IOException("cannot create the folder " + dir + ": a file has that path", e);
             } catch (java.io.IOException e) {
                 throw new java.io.IOException("cannot create the folder " + dir + " (" + e.getClass().getSimpleName()
                         + (e.getMessage() != null && !e.getMessage().equals(dir.toString()) ? ": " + e.getMessage() : "")

@@ -80,6 +80,19 @@ class CommandLineTest {
         assertEquals(2, noVideo.code());
         assertTrue(noVideo.err().contains("--video " + tmp.resolve("nope.avi") + ": no such file"), noVideo.err());
 
+        Outcome noGap = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
+                "--dead-letter-topic", "d", "--checkpoints", tmp.resolve("cp5").toString(), "--camera-gap-ms", "0");
+        assertEquals(2, noGap.code());
+        assertTrue(noGap.err().contains("--camera-gap-ms must be at least 1, got 0"), noGap.err());
+        Outcome shortTtl = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
+                "--dead-letter-topic", "d", "--checkpoints", tmp.resolve("cp5").toString(), "--state-ttl-ms", "10");
+        assertEquals(2, shortTtl.code());
+        assertTrue(shortTtl.err().contains("--state-ttl-ms 10 must be at least --camera-gap-ms 60000"), shortTtl.err());
+
+        Outcome fileDemoLimit = iefvad("demo", "--limit", "5");
+        assertEquals(2, fileDemoLimit.code());
+        assertTrue(fileDemoLimit.err().contains("--limit and --alert-rule are for demo --kafka"), fileDemoLimit.err());
+
         Path file = Files.writeString(tmp.resolve("cp-file"), "not a folder");
         Outcome notAFolder = iefvad("run", "--bootstrap", "localhost:1", "--frames-topic", "f", "--scores-topic", "s",
                 "--dead-letter-topic", "d", "--checkpoints", file.toString());
@@ -143,6 +156,13 @@ class CommandLineTest {
         Outcome emptyFolder = iefvad("run", "--source", empty.toString());
         assertEquals(2, emptyFolder.code());
         assertTrue(emptyFolder.err().contains(empty.toString()), emptyFolder.err());
+
+        Path aFile = Files.writeString(tmp.resolve("a-file"), "x");
+        Outcome cpIsFile = iefvad("run", "--source", StreamingJobTest.shared().resolve(
+                "datasets/ucsd-ped2/frames/testing/01").toString(), "--checkpoints", aFile.toString());
+        assertEquals(2, cpIsFile.code());
+        assertTrue(cpIsFile.err().contains("cannot create the folder " + aFile.toAbsolutePath() + ": a file has that path"),
+                cpIsFile.err());
 
         Outcome badDataset = iefvad("eval", "--dataset", "ped2", "--root", tmp.resolve("nope").toString());
         assertEquals(2, badDataset.code());

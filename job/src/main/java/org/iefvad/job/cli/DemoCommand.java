@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.iefvad.job.InProcessKafka;
 import org.iefvad.job.KafkaJob;
 import org.iefvad.job.StreamSettings;
+import org.iefvad.model.FrameReader;
 import org.iefvad.operators.FrameRecordFormat.ImageFormat;
 import org.iefvad.operators.ModelEncoderFactory;
 import org.iefvad.operators.AlertRules;
@@ -49,6 +50,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (kafka) {
             return kafkaDemo();
         }
+        if (limit != null || !alertRules.isEmpty()) {
+            throw new IllegalArgumentException("--limit and --alert-rule are for demo --kafka");
+        }
         Path v = video != null ? video : VTEST;
         if (!Files.isRegularFile(v)) {
             System.err.println("iefvad demo: " + v + " is missing. It comes with Debian's opencv-doc package:\n"
@@ -75,6 +79,12 @@ public final class DemoCommand implements Callable<Integer> {
                 System.err.println("iefvad demo: " + p + " is missing. It comes with Debian's opencv-doc package:\n"
                         + "  sudo apt-get install -y opencv-doc");
                 return 1;
+            }
+            // a file that is not a video fails here, before the broker starts
+            try (FrameReader r = FrameReader.open(p)) {
+                if (r.next() == null) {
+                    throw new IllegalArgumentException(p + ": no frames");
+                }
             }
         }
         System.err.println("iefvad demo: starting a single-node Kafka broker in this process");

@@ -206,6 +206,13 @@ public final class RunCommand implements Callable<Integer> {
         ModelRef ref = model.ref();
         // a model that cannot be read fails here, before any topic is created
         ref.load();
+        if (cameraGapMs < 1) {
+            throw new IllegalArgumentException("--camera-gap-ms must be at least 1, got " + cameraGapMs);
+        }
+        if (stateTtlMs < cameraGapMs) {
+            throw new IllegalArgumentException("--state-ttl-ms " + stateTtlMs + " must be at least --camera-gap-ms "
+                    + cameraGapMs + " (a camera's state outlives its sequence)");
+        }
         StreamSettings settings = StreamSettings.defaults().withCameraGap(cameraGapMs, stateTtlMs);
         KafkaJob.Alerts alertSink = alertsTopic == null ? null : new KafkaJob.Alerts(alertsTopic, rules);
         long t0 = System.nanoTime();
@@ -222,8 +229,16 @@ public final class RunCommand implements Callable<Integer> {
             // an unbounded run ends only by a signal; say what it leaves behind
             Runtime.getRuntime().addShutdownHook(stopped);
         }
-        KafkaJob.run(k, ref, new ModelEncoderFactory(ref), folder, Duration.ofMillis(checkpointIntervalMs),
-                parallelism == null ? 1 : parallelism, settings, alertSink, before -> this.outputEnds = before);
+        try {
+            KafkaJob.run(k, ref, new ModelEncoderFactory(ref), folder, Duration.ofMillis(checkpointIntervalMs),
+                    parallelism == null ? 1 : parallelism, settings, alertSink, before -> this.outputEnds = before);
+        } catch (Exception e) {
+            // a run that fails says why, not that it was stopped
+            if (!bounded) {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            }
+            throw e;
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         // only a bounded run gets here; say what it left, since "done" with nothing written (a group
         // that had read the topic to its end already) looks like success otherwise
